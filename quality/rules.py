@@ -1,0 +1,192 @@
+"""Every rule of PROTOCOL.md for a dataset, with its severity and its message in French.
+
+Rules on one cell map to a Great Expectations expectation directly; rules across fields or rows are
+computed as a boolean column `_rule__<name>` (null when it does not apply) that the suite expects True.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from quality import finess as fin
+from vigie import protocol as p
+from vigie.parsing import TYPE_ERROR_PREFIX
+from vigie.reference import antibiotic_codes, code_lists, ddd_keys, organism_names
+
+CRITICAL, WARNING = "critical", "warning"
+FLAG_PREFIX = "_rule__"
+FIRST_YEAR = 2000
+
+TYPE_NAMES = {
+    p.INT: "un nombre entier",
+    p.YEAR: "une année sur 4 chiffres",
+    p.DECIMAL: "un nombre (virgule ou point décimal)",
+    p.DATE: "une date AAAA-MM-JJ ou JJ/MM/AAAA",
+}
+
+
+@dataclass(frozen=True)
+class Rule:
+    rule_id: str
+    column: str  # the column of the file that the message names
+    severity: str
+    check: str  # not_null | in_set | between | regex | unique | flag
+    message: str
+    params: dict = field(default_factory=dict, hash=False)
+
+
+def _codes_text(codes) -> str:
+    return ", ".join(sorted(codes))
+
+
+def _column_rules(column: p.Column) -> list[Rule]:
+    name, rules = column.name, []
+    if column.required:
+        rules.append(Rule(f"{name}.required", name, CRITICAL, "not_null", "valeur obligatoire manquante"))
+    if column.kind in TYPE_NAMES:
+        rules.append(Rule(f"{name}.type", name, CRITICAL, "flag", f"valeur illisible : attendu {TYPE_NAMES[column.kind]}",
+                          {"flag": TYPE_ERROR_PREFIX + name}))
+    if column.kind == p.CODE and column.code_list:
+        codes = code_lists()[column.code_list]
+        shown = _codes_text(codes) if len(codes) <= 15 else f"voir la liste « {column.code_list} » du protocole"
+        rules.append(Rule(f"{name}.code", name, CRITICAL, "in_set", f"code inconnu (codes admis : {shown})",
+                          {"value_set": sorted(codes)}))
+    if column.kind == p.CODES:
+        codes = _codes_text(code_lists()[column.code_list])
+        rules.append(Rule(f"{name}.code", name, CRITICAL, "flag",
+                          f"code inconnu (un ou plusieurs de : {codes}, séparés par |)", {"flag": FLAG_PREFIX + name}))
+    if column.kind == p.YEAR:
+        rules.append(Rule(f"{name}.range", name, CRITICAL, "between",
+                          f"année hors limites : attendu une année passée ou en cours ({FIRST_YEAR} ou après)",
+                          {"min_value": FIRST_YEAR, "max_value": dt.date.today().year}))
+    elif column.minimum is not None or column.maximum is not None:
+        rules.append(Rule(f"{name}.range", name, CRITICAL, "between", _range_message(column),
+                          {"min_value": column.minimum, "max_value": column.maximum,
+                           "strict_min": column.min_exclusive}))
+    if column.kind == p.FINESS:
+        rules += [
+            Rule(f"{name}.format", name, CRITICAL, "regex", "FINESS mal formé : 9 caractères attendus (chiffres, 2A ou 2B)",
+                 {"regex": fin.FINESS_PATTERN}),
+            Rule(f"{name}.luhn", name, CRITICAL, "flag", "FINESS invalide : la clé de contrôle (Luhn) ne correspond pas",
+                 {"flag": f"{FLAG_PREFIX}luhn__{name}"}),
+            Rule(f"{name}.department", name, CRITICAL, "flag", "FINESS invalide : il ne commence pas par un code de département connu",
+                 {"flag": f"{FLAG_PREFIX}department__{name}"}),
+        ]
+    return rules
+
+
+def _range_message(column: p.Column) -> str:
+    low = "" if column.minimum is None else f"{'>' if column.min_exclusive else '≥'} {column.minimum:g}"
+    high = "" if column.maximum is None else f"≤ {column.maximum:g}"
+    return "valeur hors limites : attendu " + " et ".join(part for part in (low, high) if part)
+
+
+# Cross-field rules: name -> (column named in the message, severity, message).
+CROSS_FIELD = {
+    "department_matches_finess": ("department", CRITICAL, "le département ne correspond pas au début du FINESS"),
+    "atc_code_format": ("atc_code", CRITICAL, "code ATC mal formé : attendu un code de niveau 5 (ex. J01CA04)"),
+    "ddd_exists": ("atc_code", CRITICAL, "pas de DDJ de l'OMS pour ce code ATC et cette voie (ni de convention du protocole)"),
+    "sample_date_not_future": ("sample_date", CRITICAL, "date de prélèvement dans le futur"),
+    "isolate_consistent": ("isolate_id", CRITICAL,
+                           "les lignes d'une même souche ne concordent pas (patient, date, prélèvement ou micro-organisme)"),
+    "sector_when_hospital": ("sector", WARNING, "secteur d'activité manquant pour une souche hospitalière"),
+    "department_when_community": ("department", WARNING, "département du patient manquant (ville ou EHPAD)"),
+    "organism_known": ("organism", WARNING,
+                       "micro-organisme non reconnu : ligne conservée mais signalée (code ECDC ou nom scientifique attendu)"),
+    "antibiotic_format": ("antibiotic", CRITICAL, "code antibiotique mal formé : attendu 3 lettres (ex. AMX, CTX, CIP)"),
+    "antibiotic_known": ("antibiotic", WARNING, "code antibiotique absent de la liste de référence : ligne conservée"),
+    "sample_date_in_year": ("sample_date", WARNING, "date de prélèvement hors de l'année déclarée"),
+    "procedure_date_in_year": ("procedure_date", WARNING, "date d'intervention hors de l'année déclarée"),
+    "ssi_depth_when_ssi": ("ssi_depth", CRITICAL, "profondeur de l'ISO à renseigner si et seulement si ssi = Y"),
+    "ssi_date_when_ssi": ("ssi_date", CRITICAL, "date de l'ISO à renseigner si et seulement si ssi = Y"),
+    "ssi_date_within_followup": ("ssi_date", CRITICAL,
+                                 "date de l'ISO hors du suivi (entre la date d'intervention et la fin du suivi)"),
+    "followup_complete": ("followup_days", WARNING, "suivi incomplet : 30 jours attendus (90 avec implant)"),
+    "activity_volume_given": ("activity_volume", CRITICAL, "volume d'activité manquant (obligatoire hors ligne TOTAL)"),
+    "hand_rub_total_consistent": ("hand_rub_liters", CRITICAL,
+                                  "volume de PHA : le total de l'établissement doit être répété à l'identique sur chaque "
+                                  "ligne, ou donné sur une ligne TOTAL"),
+    "first_case_before_declared": ("first_case_on", CRITICAL, "date du premier cas postérieure à la date de signalement"),
+    "deaths_within_cases": ("deaths", CRITICAL, "plus de décès que de cas"),
+    "closed_on_when_closed": ("closed_on", CRITICAL, "date de clôture à renseigner si et seulement si le statut est CLOSED"),
+    "closed_after_declared": ("closed_on", CRITICAL, "date de clôture antérieure à la date de signalement"),
+    "declared_not_future": ("declared_on", CRITICAL, "date de signalement dans le futur"),
+}
+
+
+def _cross_rule(name: str) -> Rule:
+    column, severity, message = CROSS_FIELD[name]
+    return Rule(name, column, severity, "flag", message, {"flag": FLAG_PREFIX + name})
+
+
+def rules_for(dataset: p.Dataset) -> list[Rule]:
+    rules = [rule for column in dataset.columns for rule in _column_rules(column)]
+    if dataset.unique_rows:
+        keys = ", ".join(dataset.unique_rows)
+        rules.append(Rule("unique_rows", dataset.unique_rows[-1], CRITICAL, "unique",
+                          f"ligne en double : ({keys}) doit être unique dans le fichier",
+                          {"column_list": ["_submission_id", *dataset.unique_rows]}))
+    return rules + [_cross_rule(name) for name in dataset.extra_rules]
+
+
+def _today() -> dt.date:
+    return dt.date.today()
+
+
+def _when(condition: pl.Expr, applies: pl.Expr) -> pl.Expr:
+    """True/False where the rule applies, null where it does not (nulls are not counted by the suite)."""
+    return pl.when(applies).then(condition)
+
+
+def _flag_expressions(frame: pl.DataFrame, dataset: p.Dataset) -> dict[str, pl.Expr]:
+    c = pl.col
+    by_file = "_submission_id"
+    isolate = [by_file, "source_id", "isolate_id"]
+    organisms = list(organism_names())
+    within_followup = (c("ssi_date") >= c("procedure_date")) & (
+        c("ssi_date") <= c("procedure_date") + pl.duration(days=c("followup_days")))
+    rubs = c("hand_rub_liters").filter(c("activity") != "TOTAL")
+    has_total = ((c("activity") == "TOTAL") & c("hand_rub_liters").is_not_null()).any()
+    known = {
+        "department_matches_finess": _when(fin.prefix_department("finess") == c("department"),
+                                           c("finess").is_not_null() & c("department").is_not_null()),
+        "atc_code_format": c("atc_code").str.contains(r"^[A-Z]\d{2}[A-Z]{2}\d{2}$"),
+        "ddd_exists": (c("atc_code") + "|" + c("route")).is_in(list(ddd_keys())),
+        "sample_date_not_future": c("sample_date") <= _today(),
+        "isolate_consistent": pl.struct("patient_id", "sample_date", "specimen", "organism").n_unique().over(isolate) == 1,
+        "sector_when_hospital": _when(c("sector").is_not_null(), c("setting") == "HOSP"),
+        "department_when_community": _when(c("department").is_not_null(), c("setting").is_in(["COMM", "EHPAD"])),
+        "organism_known": c("organism").str.to_uppercase().is_in(organisms),
+        "antibiotic_format": c("antibiotic").str.contains(r"^[A-Z]{3}$"),
+        "antibiotic_known": _when(c("antibiotic").is_in(list(antibiotic_codes())),
+                                  c("antibiotic").str.contains(r"^[A-Z]{3}$")),
+        "sample_date_in_year": c("sample_date").dt.year() == c("year"),
+        "procedure_date_in_year": c("procedure_date").dt.year() == c("year"),
+        "ssi_depth_when_ssi": (c("ssi") == "Y") == c("ssi_depth").is_not_null(),
+        "ssi_date_when_ssi": (c("ssi") == "Y") == c("ssi_date").is_not_null(),
+        "ssi_date_within_followup": _when(within_followup, c("ssi_date").is_not_null()),
+        "followup_complete": c("followup_days") >= pl.when(c("implant") == "Y").then(90).otherwise(30),
+        "activity_volume_given": _when(c("activity_volume").is_not_null(), c("activity") != "TOTAL"),
+        "hand_rub_total_consistent": (has_total | ((rubs.n_unique() == 1) & rubs.is_not_null().all())).over(
+            [by_file, "finess", "year"]),
+        "first_case_before_declared": c("first_case_on") <= c("declared_on"),
+        "deaths_within_cases": c("deaths") <= c("cases"),
+        "closed_on_when_closed": (c("status") == "CLOSED") == c("closed_on").is_not_null(),
+        "closed_after_declared": c("closed_on") >= c("declared_on"),
+        "declared_not_future": c("declared_on") <= _today(),
+    }
+    flags = {FLAG_PREFIX + name: known[name] for name in dataset.extra_rules}
+    for column in dataset.columns:
+        if column.kind == p.FINESS:
+            flags[f"{FLAG_PREFIX}luhn__{column.name}"] = fin.luhn_flag(column.name)
+            flags[f"{FLAG_PREFIX}department__{column.name}"] = fin.known_department_flag(column.name)
+        if column.kind == p.CODES:
+            allowed = list(code_lists()[column.code_list])
+            parts = c(column.name).str.split("|")
+            flags[FLAG_PREFIX + column.name] = parts.list.eval(pl.element().is_in(allowed)).list.all()
+    return flags
+
+
+def add_rule_flags(frame: pl.DataFrame, dataset: p.Dataset) -> pl.DataFrame:
+    return frame.with_columns(expr.alias(name) for name, expr in _flag_expressions(frame, dataset).items())

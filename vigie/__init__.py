@@ -1,0 +1,1 @@
+"""Vigie: surveillance data platform for healthcare-associated infections and antimicrobial resistance."""

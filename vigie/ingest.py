@@ -1,0 +1,257 @@
+"""Ingestion of one dataset's landed files: read, validate, pseudonymise, load, archive or quarantine.
+
+Files are validated together in chunks (one Great Expectations run amortised over many small files),
+yet every finding, status and key belongs to its own submission. Each chunk is written in one
+transaction before its files leave the landing area, so a run killed midway is simply run again.
+"""
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import duckdb
+import polars as pl
+
+from quality.validate import validate_batch
+from quality.rules import add_rule_flags
+from vigie import landing, protocol as p, warehouse
+from vigie.feedback import write_feedback
+from vigie.parsing import complete_columns, parse
+from vigie.pseudonym import pseudonymise
+from vigie.reading import UnreadableFile, read_submission
+from vigie.settings import Settings
+from vigie.submission import DUPLICATE, REJECTED, Submission, now
+
+CHUNK_ROWS = 1_000_000
+
+
+@dataclass
+class IngestReport:
+    dataset: str
+    submissions: list[Submission] = field(default_factory=list)
+    rows_loaded: int = 0
+
+    def by_status(self, status: str) -> list[Submission]:
+        return [s for s in self.submissions if s.status == status]
+
+
+def ingest_dataset(name: str, settings: Settings, log: Callable[[str], None] = lambda _: None) -> IngestReport:
+    dataset = p.DATASETS[name]
+    settings.ensure_dirs()
+    report = IngestReport(name)
+    files = landing.landed_files(settings.landing_dir, name)
+    if not files:
+        return report
+    with warehouse.connect(settings.warehouse_path) as con:
+        pending = _receive(files, dataset, con, report)
+        for chunk in _chunks(pending):
+            _validate(chunk, dataset)
+            report.rows_loaded += _load(chunk, dataset, settings, con)
+            log(f"{name}: {len(chunk)} files validated and stored")
+        pending_ids = {id(s) for s in pending}
+        _finish_without_rows([s for s in report.submissions if id(s) not in pending_ids], dataset, settings, con)
+    return report
+
+
+def _receive(files, dataset: p.Dataset, con, report: IngestReport) -> list[Submission]:
+    """Reads each file once; the same bytes already ingested (or twice in this batch) are duplicates."""
+    seen = set()
+    pending = []
+    for file in files:
+        raw = file.path.read_bytes()
+        sub = Submission(file, landing.submission_id(raw), dataset.name)
+        report.submissions.append(sub)
+        known = con.execute("SELECT 1 FROM raw.submissions WHERE submission_id = ?", [sub.submission_id]).fetchall()
+        if known or sub.submission_id in seen:
+            sub.duplicate_of_known = True
+            continue
+        seen.add(sub.submission_id)
+        _read(sub, raw, dataset)
+        if sub.text is not None:
+            pending.append(sub)
+    return pending
+
+
+def _read(sub: Submission, raw: bytes, dataset: p.Dataset) -> None:
+    if not landing.is_supported(sub.file.path) and sub.file.path.suffix:
+        sub.reject("file.format", None, f"format {sub.file.path.suffix} non pris en charge : envoyez du CSV, du XLSX ou du Parquet")
+        return
+    try:
+        text = read_submission(sub.file.path, raw)
+    except UnreadableFile as error:
+        sub.reject("file.readable", None, f"fichier illisible : {error}")
+        return
+    missing = [c.name for c in dataset.columns if c.required and c.name not in text.columns]
+    if missing:
+        sub.reject("file.required_columns", ", ".join(missing),
+                   f"colonne(s) obligatoire(s) absente(s) de l'en-tête : {', '.join(missing)}")
+        return
+    if text.height == 0:
+        sub.reject("file.empty", None, "le fichier ne contient aucune ligne de données")
+        return
+    sub.extra_columns = [c for c in text.columns if c not in dataset.column_names]
+    sub.text = text.with_columns(
+        pl.lit(sub.submission_id).alias("_submission_id"),
+        (pl.int_range(pl.len(), dtype=pl.Int32) + 2).alias("_line"),  # line 1 is the header
+        (pl.struct(sub.extra_columns).struct.json_encode() if sub.extra_columns else pl.lit(None, pl.String))
+        .alias("_extra_columns"),
+    ).drop(sub.extra_columns)
+    sub.sender = _sender(sub.text, dataset)
+
+
+def _sender(text: pl.DataFrame, dataset: p.Dataset) -> str:
+    if not dataset.sender_column:
+        return dataset.default_sender
+    counts = text[dataset.sender_column].drop_nulls().str.to_uppercase().value_counts(sort=True)
+    return landing.safe_name(counts[0, 0]) if counts.height else "inconnu"
+
+
+def _chunks(pending: list[Submission]):
+    chunk, rows = [], 0
+    for sub in pending:
+        if chunk and rows + sub.n_rows > CHUNK_ROWS:
+            yield chunk
+            chunk, rows = [], 0
+        chunk.append(sub)
+        rows += sub.n_rows
+    if chunk:
+        yield chunk
+
+
+def _typed(text: pl.DataFrame, dataset: p.Dataset) -> pl.DataFrame:
+    typed = complete_columns(parse(text, dataset), dataset)
+    typed = typed.with_columns(text.select("_submission_id", "_line", "_extra_columns"))
+    return add_rule_flags(typed, dataset)
+
+
+def _validate(chunk: list[Submission], dataset: p.Dataset) -> None:
+    text = pl.concat([s.text for s in chunk], how="diagonal_relaxed")
+    findings = validate_batch(_typed(text, dataset), text, dataset)
+    by_id = {s.submission_id: s for s in chunk}
+    for finding in findings:
+        by_id[finding.submission_id].findings.append(finding)
+
+
+def _canonical_rows(subs: list[Submission], dataset: p.Dataset, settings: Settings) -> pl.DataFrame:
+    text = pl.concat([s.text for s in subs], how="diagonal_relaxed")
+    typed = _typed(text, dataset).select(*dataset.column_names, "_submission_id", "_line", "_extra_columns")
+    patient = next((c.name for c in dataset.columns if c.pseudonymised), None)
+    if patient:
+        typed = pseudonymise(typed, settings.pseudonym_key, dataset.sender_column, patient)
+    year = _year_expression(dataset)
+    typed = typed.with_columns(year.alias("_year"))
+    key_parts = [pl.col(k).cast(pl.String).fill_null("") for k in dataset.key]
+    return typed.with_columns(pl.concat_str(key_parts, separator="|").alias("_key"))
+
+
+def _year_expression(dataset: p.Dataset) -> pl.Expr:
+    if dataset.year_column is None:
+        return pl.lit(None, pl.Int32)
+    column = pl.col(dataset.year_column)
+    return (column.dt.year() if dataset.column(dataset.year_column).kind == p.DATE else column).cast(pl.Int32)
+
+
+def _next_seq(con) -> int:
+    return con.execute("SELECT coalesce(max(ingest_seq), 0) FROM raw.submissions").fetchall()[0][0] + 1
+
+
+def _load(chunk: list[Submission], dataset: p.Dataset, settings: Settings, con) -> int:
+    loaded = [s for s in chunk if s.is_loaded]
+    rows = _canonical_rows(loaded, dataset, settings) if loaded else None
+    con.execute("BEGIN TRANSACTION")
+    try:
+        _assign(chunk, settings, con)
+        if rows is not None:
+            con.register("incoming_rows", rows.to_arrow())
+            con.execute(f"INSERT INTO {warehouse.raw_table(dataset)} BY NAME SELECT * FROM incoming_rows")
+            con.unregister("incoming_rows")
+            _record_keys(loaded, rows, dataset, con)
+        _record(chunk, dataset, con)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    _store_files(chunk, dataset, settings)
+    return 0 if rows is None else rows.height
+
+
+def _assign(subs: list[Submission], settings: Settings, con) -> None:
+    """Gives each submission its order of arrival and where its file will be kept."""
+    seq = _next_seq(con)
+    for sub in subs:
+        if sub.status != DUPLICATE:
+            sub.ingest_seq, seq = seq, seq + 1
+        folder = settings.quarantine_dir if sub.status == REJECTED else settings.archive_dir
+        sub.stored_path = str(folder / sub.dataset / f"{sub.submission_id[:12]}_{landing.safe_name(sub.file.name)}")
+
+
+def _record_keys(loaded: list[Submission], rows: pl.DataFrame, dataset: p.Dataset, con) -> None:
+    """A later submission supersedes, key by key, the current one; history stays in raw tables."""
+    seqs = pl.DataFrame({"_submission_id": [s.submission_id for s in loaded], "ingest_seq": [s.ingest_seq for s in loaded]})
+    keys = rows.group_by("_submission_id", "_key").len("n_rows").join(seqs, on="_submission_id")
+    con.register("incoming_keys", keys.to_arrow())
+    superseded = con.execute("""
+        UPDATE raw.submission_keys AS k SET superseded_by = i._submission_id
+        FROM (SELECT _key, arg_max(_submission_id, ingest_seq) AS _submission_id FROM incoming_keys GROUP BY _key) AS i
+        WHERE k.dataset = ? AND k.key_value = i._key AND k.superseded_by IS NULL
+        RETURNING key_value, submission_id, superseded_by
+    """, [dataset.name]).fetchall()
+    con.execute("""
+        INSERT INTO raw.submission_keys
+        SELECT _submission_id, ?, _key, ingest_seq, n_rows,
+               CASE WHEN ingest_seq < max(ingest_seq) OVER (PARTITION BY _key)
+                    THEN arg_max(_submission_id, ingest_seq) OVER (PARTITION BY _key) END
+        FROM incoming_keys
+    """, [dataset.name])
+    con.unregister("incoming_keys")
+    by_id = {s.submission_id: s for s in loaded}
+    for key, earlier, later in superseded:
+        by_id[later].superseded.append((key, earlier))
+
+
+def _record(subs: list[Submission], dataset: p.Dataset, con) -> None:
+    stamp = now()
+    receipts = [[s.submission_id, dataset.name, s.file.name, s.file.received_at, stamp, s.status] for s in subs]
+    con.executemany("INSERT INTO raw.receipts VALUES (?, ?, ?, ?, ?, ?)", receipts)
+    processed = [s for s in subs if s.status != DUPLICATE]
+    if not processed:
+        return
+    con.executemany("INSERT INTO raw.submissions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+        [s.submission_id, dataset.name, s.file.name, s.sender, s.file.received_at, stamp, s.ingest_seq,
+         s.status, s.n_rows, s.count("critical"), s.count("warning"), s.extra_columns, s.stored_path]
+        for s in processed
+    ])
+    findings = [
+        [s.submission_id, dataset.name, s.file.name, s.sender, f.rule_id, f.column, f.severity,
+         f.message, f.n_failing, f.lines, f.values, stamp]
+        for s in processed for f in s.findings
+    ]
+    if findings:
+        con.executemany("INSERT INTO quality.validation_results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", findings)
+
+
+def _store_files(subs: list[Submission], dataset: p.Dataset, settings: Settings) -> None:
+    for sub in subs:
+        folder = settings.quarantine_dir if sub.status == REJECTED else settings.archive_dir
+        landing.store(sub.file, folder, dataset.name, sub.submission_id)
+        if sub.status != DUPLICATE:
+            write_feedback(sub, settings)
+
+
+def _finish_without_rows(subs: list[Submission], dataset: p.Dataset, settings: Settings, con) -> None:
+    """Duplicates and files rejected before validation: recorded, stored, answered."""
+    if not subs:
+        return
+    con.execute("BEGIN TRANSACTION")
+    try:
+        _assign(subs, settings, con)
+        _record(subs, dataset, con)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    _store_files(subs, dataset, settings)
+
+
+def raw_row_count(con: duckdb.DuckDBPyConnection, dataset: p.Dataset) -> int:
+    return con.execute(f"SELECT count(*) FROM {warehouse.raw_table(dataset)}").fetchall()[0][0]

@@ -1,0 +1,88 @@
+"""Reads a submitted file (CSV, XLSX or Parquet) into a frame of text columns with normalised headers."""
+
+import csv
+import io
+from pathlib import Path
+
+import polars as pl
+
+SUPPORTED_SUFFIXES = (".csv", ".xlsx", ".parquet")
+
+
+class UnreadableFile(Exception):
+    """The file cannot be read at all; the message is in French, for the sender."""
+
+
+def decode(raw: bytes) -> tuple[str, str]:
+    """Returns the text and the encoding: UTF-8 (with or without BOM), else Windows-1252."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return raw[3:].decode("utf-8"), "utf-8-sig"
+    try:
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError as error:
+        raise UnreadableFile(
+            "encodage non reconnu : enregistrez le fichier en UTF-8 ou en Windows-1252"
+        ) from error
+
+
+def detect_separator(header_line: str) -> str:
+    """`;` or `,`, whichever splits the header into more fields (quotes respected)."""
+    counts = {sep: len(next(csv.reader([header_line], delimiter=sep))) for sep in (";", ",")}
+    return ";" if counts[";"] >= counts[","] else ","
+
+
+def _normalise_headers(frame: pl.DataFrame) -> pl.DataFrame:
+    names = [str(name).strip().lstrip("\ufeff").lower() for name in frame.columns]
+    if len(set(names)) != len(names):
+        duplicated = sorted({n for n in names if names.count(n) > 1})
+        raise UnreadableFile(f"colonnes en double dans l'en-tête : {', '.join(duplicated)}")
+    return frame.rename(dict(zip(frame.columns, names)))
+
+
+def _read_csv(raw: bytes) -> pl.DataFrame:
+    text, _ = decode(raw)
+    if not text.strip():
+        raise UnreadableFile("le fichier est vide")
+    separator = detect_separator(text.splitlines()[0])
+    try:
+        return pl.read_csv(
+            text.encode(), separator=separator, infer_schema=False,
+            truncate_ragged_lines=False,
+        )
+    except pl.exceptions.PolarsError as error:
+        raise UnreadableFile(f"CSV illisible ({str(error).splitlines()[0]})") from error
+
+
+def _read_xlsx(raw: bytes) -> pl.DataFrame:
+    try:
+        frame = pl.read_excel(io.BytesIO(raw), sheet_id=1, engine="calamine", infer_schema_length=0)
+    except Exception as error:  # the engines raise their own types
+        raise UnreadableFile(f"classeur XLSX illisible ({str(error).splitlines()[0]})") from error
+    return frame.with_columns(pl.all().cast(pl.String))
+
+
+def _read_parquet(raw: bytes) -> pl.DataFrame:
+    try:
+        frame = pl.read_parquet(io.BytesIO(raw))
+    except Exception as error:
+        raise UnreadableFile(f"fichier Parquet illisible ({str(error).splitlines()[0]})") from error
+    return frame.with_columns(
+        [pl.col(c).dt.strftime("%Y-%m-%d") if frame.schema[c] in (pl.Date, pl.Datetime) else pl.col(c)
+         for c in frame.columns]
+    ).with_columns(pl.all().cast(pl.String))
+
+
+def read_submission(path: Path, raw: bytes) -> pl.DataFrame:
+    """All columns as text, headers lower-cased and trimmed, empty cells null."""
+    suffix = path.suffix.lower()
+    readers = {".csv": _read_csv, ".xlsx": _read_xlsx, ".parquet": _read_parquet}
+    if suffix not in readers:
+        raise UnreadableFile(f"format {suffix or '(aucun)'} non pris en charge : envoyez du CSV, du XLSX ou du Parquet")
+    frame = _normalise_headers(readers[suffix](raw))
+    return frame.with_columns(
+        pl.col(c).str.strip_chars().replace("", None) for c in frame.columns
+    )

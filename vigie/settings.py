@@ -1,0 +1,69 @@
+"""Configuration read from the environment, with the folders of the data directory."""
+
+import os
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+DEMO_PSEUDONYM_KEY = "vigie-demo-key-not-for-production"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+SEEDS_DIR = DBT_PROJECT_DIR / "seeds"
+
+
+class DemoKeyWarning(UserWarning):
+    """The demo pseudonym key is in use outside the demo."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    pseudonym_key: bytes
+    uses_demo_key: bool
+
+    @property
+    def landing_dir(self) -> Path:
+        return self.data_dir / "landing"
+
+    @property
+    def quarantine_dir(self) -> Path:
+        return self.data_dir / "quarantine"
+
+    @property
+    def archive_dir(self) -> Path:
+        return self.data_dir / "archive"
+
+    @property
+    def outputs_dir(self) -> Path:
+        return self.data_dir / "outputs"
+
+    @property
+    def feedback_dir(self) -> Path:
+        return self.outputs_dir / "feedback"
+
+    @property
+    def warehouse_path(self) -> Path:
+        return self.data_dir / "warehouse.duckdb"
+
+    def ensure_dirs(self) -> None:
+        for folder in (self.landing_dir, self.quarantine_dir, self.archive_dir, self.feedback_dir):
+            folder.mkdir(parents=True, exist_ok=True)
+
+
+def load_settings(demo: bool = False) -> Settings:
+    """Reads VIGIE_DATA_DIR and VIGIE_PSEUDONYM_KEY; warns when the demo key serves real data."""
+    data_dir = Path(os.environ.get("VIGIE_DATA_DIR", "data")).resolve()
+    key = os.environ.get("VIGIE_PSEUDONYM_KEY", "")
+    uses_demo_key = key in ("", DEMO_PSEUDONYM_KEY)
+    if uses_demo_key and not demo and os.environ.get("VIGIE_ENV", "dev") != "demo":
+        warnings.warn(
+            "VIGIE_PSEUDONYM_KEY is not set: patient pseudonyms use the PUBLIC demo key. "
+            "Set a secret key (e.g. `openssl rand -hex 32`) before ingesting real data.",
+            DemoKeyWarning,
+            stacklevel=2,
+        )
+    return Settings(
+        data_dir=data_dir,
+        pseudonym_key=(key or DEMO_PSEUDONYM_KEY).encode(),
+        uses_demo_key=uses_demo_key,
+    )

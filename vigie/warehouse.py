@@ -1,0 +1,99 @@
+"""The DuckDB warehouse: its raw and quality schemas, and short-lived connections to it."""
+
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from vigie import protocol as p
+
+DUCKDB_TYPES = {
+    p.INT: "BIGINT", p.YEAR: "INTEGER", p.DECIMAL: "DOUBLE", p.DATE: "DATE",
+}
+PROVENANCE_COLUMNS = {
+    "_submission_id": "VARCHAR NOT NULL",
+    "_line": "INTEGER NOT NULL",
+    "_year": "INTEGER",
+    "_key": "VARCHAR NOT NULL",
+    "_extra_columns": "VARCHAR",
+}
+
+BOOKKEEPING_DDL = """
+CREATE SCHEMA IF NOT EXISTS raw;
+CREATE SCHEMA IF NOT EXISTS quality;
+CREATE TABLE IF NOT EXISTS raw.submissions (
+    submission_id VARCHAR PRIMARY KEY,
+    dataset VARCHAR NOT NULL,
+    file_name VARCHAR NOT NULL,
+    sender VARCHAR NOT NULL,
+    received_at TIMESTAMP NOT NULL,
+    ingested_at TIMESTAMP NOT NULL,
+    ingest_seq BIGINT NOT NULL,
+    status VARCHAR NOT NULL,
+    n_rows BIGINT NOT NULL,
+    n_critical BIGINT NOT NULL,
+    n_warnings BIGINT NOT NULL,
+    extra_columns VARCHAR[],
+    stored_path VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS raw.submission_keys (
+    submission_id VARCHAR NOT NULL,
+    dataset VARCHAR NOT NULL,
+    key_value VARCHAR NOT NULL,
+    ingest_seq BIGINT NOT NULL,
+    n_rows BIGINT NOT NULL,
+    superseded_by VARCHAR,
+    PRIMARY KEY (submission_id, key_value)
+);
+CREATE TABLE IF NOT EXISTS raw.receipts (
+    submission_id VARCHAR NOT NULL,
+    dataset VARCHAR NOT NULL,
+    file_name VARCHAR NOT NULL,
+    received_at TIMESTAMP NOT NULL,
+    processed_at TIMESTAMP NOT NULL,
+    outcome VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS quality.validation_results (
+    submission_id VARCHAR NOT NULL,
+    dataset VARCHAR NOT NULL,
+    file_name VARCHAR NOT NULL,
+    sender VARCHAR NOT NULL,
+    rule_id VARCHAR NOT NULL,
+    column_name VARCHAR,
+    severity VARCHAR NOT NULL,
+    message VARCHAR NOT NULL,
+    n_failing BIGINT NOT NULL,
+    lines INTEGER[],
+    sample_values VARCHAR[],
+    validated_at TIMESTAMP NOT NULL
+);
+"""
+
+
+def raw_table(dataset: p.Dataset) -> str:
+    return f"raw.{dataset.name}"
+
+
+def raw_table_ddl(dataset: p.Dataset) -> str:
+    columns = [f'"{c.name}" {DUCKDB_TYPES.get(c.kind, "VARCHAR")}' for c in dataset.columns]
+    columns += [f"{name} {sql_type}" for name, sql_type in PROVENANCE_COLUMNS.items()]
+    return f"CREATE TABLE IF NOT EXISTS {raw_table(dataset)} (\n    " + ",\n    ".join(columns) + "\n)"
+
+
+def create_schema(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(BOOKKEEPING_DDL)
+    for dataset in p.DATASETS.values():
+        con.execute(raw_table_ddl(dataset))
+
+
+@contextmanager
+def connect(path: Path, read_only: bool = False):
+    """A short-lived connection: DuckDB lets one process write the file at a time."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path), read_only=read_only)
+    try:
+        if not read_only:
+            create_schema(con)
+        yield con
+    finally:
+        con.close()
