@@ -244,7 +244,7 @@ _register(Dataset(
         Column("status", CODE, code_list="signal_status", description="OPEN or CLOSED"),
         Column("closed_on", DATE, required=False, description="Date of closure"),
     ),
-    key=("signal_id",), sender_column="finess", year_column="declared_on",
+    key=("signal_id",), default_sender="e-sin", year_column="declared_on",
     extra_rules=("first_case_before_declared", "deaths_within_cases", "closed_on_when_closed",
                  "closed_after_declared", "declared_not_future"),
 ))

@@ -1,0 +1,1 @@
+"""Synthetic submissions for the demo and the benchmarks, calibrated on DOMAIN.md."""

@@ -1,0 +1,141 @@
+"""`vigie generate`: every dataset of PROTOCOL.md as participants would send it, deterministic for a seed."""
+
+import datetime as dt
+import os
+import time
+import zlib
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from vigie.demo import hospital, laboratory, regional, registry, writer
+from vigie.demo.faults import Fault, faults
+
+COMMUNITY_ISOLATES = {"small": 120, "national": 300}  # primary isolates per community lab and year
+EHPAD_SHARE = 0.12
+
+
+@dataclass
+class GenerationSummary:
+    files: Counter = field(default_factory=Counter)
+    rows: Counter = field(default_factory=Counter)
+    faults: list[Fault] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+class Generator:
+    def __init__(self, out: Path, seed: int, progress: Callable[[str], None]):
+        self.landing = out
+        self.seed = seed
+        self.progress = progress
+        self.summary = GenerationSummary()
+        self.samples: dict[str, pl.DataFrame] = {}
+
+    def rng(self, *parts) -> np.random.Generator:
+        """An independent stream per (dataset, participant, year): output does not depend on loop order."""
+        key = zlib.crc32("/".join(map(str, parts)).encode())
+        return np.random.default_rng([self.seed, key])
+
+    def write(self, dataset: str, stem: str, frame: pl.DataFrame, style: writer.FileStyle | None = None) -> Path:
+        style = style or writer.random_style(self.rng("style", dataset, stem), frame.height)
+        path = writer.write(frame, self.landing / dataset, stem, style)
+        self.summary.files[dataset] += 1
+        self.summary.rows[dataset] += frame.height
+        self.samples.setdefault(dataset, frame)
+        return path
+
+
+def generate(out: Path, scale: str = "small", years: list[int] | None = None, seed: int = 2026,
+             progress: Callable[[str], None] = print) -> GenerationSummary:
+    started = time.perf_counter()
+    years = years or ([2023, 2024, 2025] if scale == "small" else [2025])
+    gen = Generator(out, seed, progress)
+    sites = registry.establishments(gen.rng("establishments"), scale)
+    gen.write("establishments", "extraction_finess", registry.establishments_frame(sites),
+              writer.FileStyle("csv", encoding="cp1252", separator=";"))
+    population = registry.populations(gen.rng("population"), years)
+    gen.write("population", "insee_population", population, writer.FileStyle("csv", separator=","))
+    progress(f"registry: {len(sites)} establishments in 18 regions, {population.height} département-years")
+    for year in years:
+        _hospital_year(gen, sites, year)
+        _laboratory_year(gen, scale, year)
+        _regional_year(gen, sites, population, year)
+        progress(f"year {year}: {sum(gen.summary.files.values())} files so far")
+    _resubmission(gen, sites[0], years[-1])
+    gen.summary.faults = faults(gen.samples)
+    for fault in gen.summary.faults:
+        folder = out / fault.dataset
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / fault.file_name).write_bytes(fault.content)
+    _duplicate(gen)
+    gen.summary.seconds = time.perf_counter() - started
+    return gen.summary
+
+
+def _hospital_year(gen: Generator, sites, year: int) -> None:
+    for es in sites:
+        rng = gen.rng("hospital", es.finess, year)
+        days = hospital.patient_days(rng, es, year)
+        gen.write("spares_activity", f"spares_activite_{es.finess}_{year}", hospital.activity(rng, es, year, days))
+        gen.write("spares_consumption", f"spares_conso_{es.finess}_{year}", hospital.consumption(rng, es, year, days))
+        gen.write("icsha", f"icsha_{es.finess}_{year}", hospital.icsha(rng, es, year, days))
+        if rng.random() < 0.7:
+            bacteremia, exposure = hospital.spiadi(rng, es, year, days)
+            gen.write("spiadi_exposure", f"spiadi_denominateurs_{es.finess}_{year}", exposure)
+            if bacteremia.height:
+                gen.write("spiadi_bacteremia", f"spiadi_bacteriemies_{es.finess}_{year}", bacteremia)
+        if "CHI" in days and rng.random() < 0.6:
+            gen.write("spicmi_procedures", f"spicmi_{es.finess}_{year}", hospital.spicmi(rng, es, year, days["CHI"]))
+        if es.category not in ("PSY", "SLD"):
+            n_primary = max(5, int(sum(days.values()) * sum(laboratory.HOSPITAL_RATES.values()) / 1000))
+            frame = laboratory.isolates(rng, es.finess, "HOSP", year, n_primary, days, None, rng.random() < 0.6)
+            gen.write("isolates", f"labo_{es.finess}_{year}", frame)
+
+
+def _laboratory_year(gen: Generator, scale: str, year: int) -> None:
+    labs = registry.community_labs(gen.rng("labs"), scale)
+    fq_by_department = {}
+    for lab, department in labs:
+        rng = gen.rng("lab", lab, year)
+        fq = fq_by_department.setdefault(department, gen.rng("fq", department).uniform(0.75, 1.7))
+        n = int(COMMUNITY_ISOLATES[scale] * rng.uniform(0.5, 1.5))
+        as_codes = rng.random() < 0.5
+        community = laboratory.isolates(rng, lab, "COMM", year, n, None, department, as_codes, fq)
+        ehpad = laboratory.isolates(rng, lab, "EHPAD", year, max(3, int(n * EHPAD_SHARE)), None, department, as_codes, fq)
+        gen.write("isolates", f"resultats_{lab}_{year}", pl.concat([community, ehpad]))
+
+
+def _regional_year(gen: Generator, sites, population: pl.DataFrame, year: int) -> None:
+    by_region: dict[str, list[str]] = {}
+    from vigie.reference import department_regions
+    for department, region in department_regions().items():
+        by_region.setdefault(region, []).append(department)
+    inhabitants = {d: p for d, y, p in population.filter(pl.col("year") == year).iter_rows()}
+    for region, departments in sorted(by_region.items()):
+        rng = gen.rng("community", region, year)
+        frame = pl.concat([regional.community_consumption(rng, d, year, inhabitants[d]) for d in sorted(departments)])
+        gen.write("community_consumption", f"primo_conso_region{region}_{year}", frame)
+    today = dt.date.today()
+    reports = regional.signalements(gen.rng("esin", year), [s.finess for s in sites], year, today)
+    gen.write("signalements", f"esin_extraction_{year}", reports)
+
+
+def _resubmission(gen: Generator, es, year: int) -> None:
+    """The first establishment corrects its activity of the last year: the later file supersedes the first."""
+    rng = gen.rng("resubmission", es.finess, year)
+    days = {s: int(d * 1.02) for s, d in hospital.patient_days(gen.rng("hospital", es.finess, year), es, year).items()}
+    path = gen.write("spares_activity", f"spares_activite_{es.finess}_{year}_corrige",
+                     hospital.activity(rng, es, year, days), writer.FileStyle("csv"))
+    later = time.time() + 1
+    os.utime(path, (later, later))
+
+
+def _duplicate(gen: Generator) -> None:
+    """The registry sent twice, byte for byte: ingested once."""
+    folder = gen.landing / "establishments"
+    original = next(folder.glob("extraction_finess.*"))
+    (folder / f"copie_{original.name}").write_bytes(original.read_bytes())
