@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import duckdb
 import polars as pl
 
+from quality import plausibility
 from quality.validate import validate_batch
 from quality.rules import add_rule_flags
 from vigie import landing, protocol as p, warehouse
@@ -45,7 +46,7 @@ def ingest_dataset(name: str, settings: Settings, log: Callable[[str], None] = l
     with warehouse.connect(settings.warehouse_path) as con:
         pending = _receive(files, dataset, con, report)
         for chunk in _chunks(pending):
-            _validate(chunk, dataset)
+            _validate(chunk, dataset, con)
             report.rows_loaded += _load(chunk, dataset, settings, con)
             log(f"{name}: {len(chunk)} files validated and stored")
         pending_ids = {id(s) for s in pending}
@@ -124,9 +125,13 @@ def _typed(text: pl.DataFrame, dataset: p.Dataset) -> pl.DataFrame:
     return add_rule_flags(typed, dataset)
 
 
-def _validate(chunk: list[Submission], dataset: p.Dataset) -> None:
+def _validate(chunk: list[Submission], dataset: p.Dataset, con) -> None:
     text = pl.concat([s.text for s in chunk], how="diagonal_relaxed")
-    findings = validate_batch(_typed(text, dataset), text, dataset)
+    typed = _typed(text, dataset)
+    findings = validate_batch(typed, text, dataset)
+    if dataset.name == "spares_consumption":
+        rejected = {f.submission_id for f in findings if f.is_critical}
+        findings += plausibility.check_consumption(typed.filter(~pl.col("_submission_id").is_in(rejected)), con)
     by_id = {s.submission_id: s for s in chunk}
     for finding in findings:
         by_id[finding.submission_id].findings.append(finding)

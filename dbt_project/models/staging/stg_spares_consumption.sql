@@ -1,0 +1,13 @@
+-- Current rows of the `spares_consumption` submissions: superseded submissions stay in raw as history.
+select
+    finess,
+    year,
+    sector,
+    atc_code,
+    route,
+    quantity,
+    unit,
+    _year as surveillance_year,
+    _submission_id as submission_id,
+    _line as source_line
+from {{ current_rows('spares_consumption') }}
