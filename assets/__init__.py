@@ -1,0 +1,1 @@
+"""Dagster assets: ingestion of every protocol dataset, the dbt models, and outputs."""

@@ -1,0 +1,25 @@
+"""Every Dagster definition of Vigie, assembled in one place (loaded by workspace.yaml)."""
+
+import dagster as dg
+
+import orchestration  # noqa: F401  (turns telemetry off before any library loads)
+from orchestration.dbt_project import ensure_manifest
+
+ensure_manifest()
+
+from assets.dbt import vigie_dbt_models  # noqa: E402
+from assets.ingestion import ingestion_assets  # noqa: E402
+from assets.participation import participation  # noqa: E402
+from orchestration.jobs import consolidation_job, ingest_and_consolidate_job, participation_job  # noqa: E402
+from orchestration.resources import build_resources  # noqa: E402
+from orchestration.schedules import nightly_consolidation_schedule, weekly_participation_schedule  # noqa: E402
+from orchestration.sensors import landing_sensor  # noqa: E402
+
+defs = dg.Definitions(
+    assets=[*ingestion_assets, vigie_dbt_models, participation],
+    jobs=[ingest_and_consolidate_job, consolidation_job, participation_job],
+    schedules=[nightly_consolidation_schedule, weekly_participation_schedule],
+    sensors=[landing_sensor],
+    resources=build_resources(),
+    executor=dg.in_process_executor,
+)

@@ -1,0 +1,20 @@
+"""Jobs: ingestion with consolidation, consolidation alone, and the yearly participation."""
+
+import dagster as dg
+
+from assets.dbt import vigie_dbt_models
+from assets.ingestion import ingestion_assets
+from assets.participation import participation
+
+ingest_and_consolidate_job = dg.define_asset_job(
+    "ingest_and_consolidate", selection=dg.AssetSelection.assets(*ingestion_assets, vigie_dbt_models),
+    description="Ingests the landing area, then rebuilds the dbt models (what `vigie run` does first).",
+)
+consolidation_job = dg.define_asset_job(
+    "consolidation", selection=dg.AssetSelection.assets(vigie_dbt_models),
+    description="Rebuilds the dbt models from the data already ingested.",
+)
+participation_job = dg.define_asset_job(
+    "participation", selection=dg.AssetSelection.assets(participation),
+    description="Participation per dataset for one surveillance year.",
+)

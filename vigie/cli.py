@@ -1,0 +1,101 @@
+"""The `vigie` command: generate demo data, run the asset graph, run the demo, open the UI."""
+
+import argparse
+import datetime as dt
+import os
+import sys
+import time
+from pathlib import Path
+
+from vigie.settings import PROJECT_ROOT, load_settings
+
+
+def _years(text: str) -> list[int]:
+    first, _, last = text.partition("-")
+    return list(range(int(first), int(last or first) + 1))
+
+
+def cmd_generate(args) -> int:
+    from vigie.demo.generate import generate
+
+    settings = load_settings(demo=True)
+    out = Path(args.out) if args.out else settings.landing_dir
+    print(f"Generating {args.scale} demo data into {out} (seed {args.seed})")
+    summary = generate(out, args.scale, _years(args.years) if args.years else None, args.seed)
+    print(f"Done in {summary.seconds:.1f} s: {sum(summary.files.values())} files, {sum(summary.rows.values()):,} rows")
+    for dataset in sorted(summary.files):
+        print(f"  {dataset:<24} {summary.files[dataset]:>6} files {summary.rows[dataset]:>12,} rows")
+    print("Deliberately bad files (the platform must answer as stated):")
+    for fault in summary.faults:
+        print(f"  {fault.dataset}/{fault.file_name}: {fault.expected}")
+    print("  establishments/copie_extraction_finess.csv: doublon exact, ingéré une seule fois")
+    return 0
+
+
+def cmd_run(args, demo: bool = False) -> int:
+    from vigie.runner import run_all
+    from vigie.summary import summary_text
+
+    settings = load_settings(demo=demo)
+    settings.ensure_dirs()
+    started = dt.datetime.now()
+    clock = time.perf_counter()
+    print(f"Running the asset graph on {settings.landing_dir}")
+    success = run_all(settings, args.year, demo=demo)
+    print(summary_text(settings, started))
+    print(f"Durée : {time.perf_counter() - clock:.1f} s — {'succès' if success else 'ÉCHEC (voir les journaux)'}")
+    return 0 if success else 1
+
+
+def cmd_demo(args) -> int:
+    os.environ["VIGIE_ENV"] = "demo"
+    args.scale, args.out, args.years = "small", None, None
+    cmd_generate(args)
+    return cmd_run(argparse.Namespace(year=None), demo=True)
+
+
+def cmd_prepare(args) -> int:
+    from orchestration.dbt_project import ensure_manifest
+
+    print(f"dbt manifest: {ensure_manifest()}")
+    return 0
+
+
+def cmd_ui(args) -> int:
+    from vigie.runner import dagster_home
+
+    dagster_home(load_settings())
+    os.chdir(PROJECT_ROOT)
+    dagster = Path(sys.executable).with_name("dagster")
+    os.execv(str(dagster), [str(dagster), "dev", "-w", "workspace.yaml", "-p", str(args.port)])
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="vigie", description="Vigie: surveillance data platform (IAS and AMR).")
+    sub = root.add_subparsers(dest="command", required=True)
+    gen = sub.add_parser("generate", help="write synthetic submissions for every protocol dataset")
+    gen.add_argument("--scale", choices=["small", "national"], default="small")
+    gen.add_argument("--years", help="a year or a range, e.g. 2019-2025 (default: 2023-2025 small, 2025 national)")
+    gen.add_argument("--seed", type=int, default=2026)
+    gen.add_argument("--out", help="landing folder (default: $VIGIE_DATA_DIR/landing)")
+    gen.set_defaults(func=cmd_generate)
+    run = sub.add_parser("run", help="ingest the landing area and build every asset, in-process")
+    run.add_argument("--year", type=int, help="yearly assets for this year only (default: every year with data)")
+    run.set_defaults(func=cmd_run)
+    demo = sub.add_parser("demo", help="generate the small demo into $VIGIE_DATA_DIR and run everything")
+    demo.add_argument("--seed", type=int, default=2026)
+    demo.set_defaults(func=cmd_demo)
+    sub.add_parser("prepare", help="build the dbt manifest the definitions load").set_defaults(func=cmd_prepare)
+    ui = sub.add_parser("ui", help="start the Dagster UI (dagster dev) on this project")
+    ui.add_argument("--port", type=int, default=3000)
+    ui.set_defaults(func=cmd_ui)
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,78 @@
+"""Runs the asset graph in-process on a Dagster instance kept in the data directory (runs show in the UI)."""
+
+import os
+import shutil
+from pathlib import Path
+
+from vigie.settings import PROJECT_ROOT, Settings
+
+
+def dagster_home(settings: Settings) -> Path:
+    """DAGSTER_HOME, by default inside the data directory, with the project's dagster.yaml (telemetry off)."""
+    home = Path(os.environ.get("DAGSTER_HOME") or settings.data_dir / "dagster_home")
+    home.mkdir(parents=True, exist_ok=True)
+    if not (home / "dagster.yaml").exists():
+        shutil.copy(PROJECT_ROOT / "dagster.yaml", home / "dagster.yaml")
+    os.environ["DAGSTER_HOME"] = str(home)
+    return home
+
+
+def _years_with_data(settings: Settings) -> list[int]:
+    from vigie import warehouse
+
+    with warehouse.connect(settings.warehouse_path, read_only=True) as con:
+        years = con.sql("""SELECT DISTINCT split_part(key_value, '|', 2)::INTEGER FROM raw.submission_keys
+                           WHERE regexp_full_match(split_part(key_value, '|', 2), '\\d{4}')""").fetchall()
+    return sorted(y for (y,) in years)
+
+
+def _progress_logger():
+    """Prints the assets' own progress lines, and dbt's closing line, on the console."""
+    import logging
+
+    import dagster as dg
+
+    class ProgressHandler(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            meta = getattr(record, "dagster_meta", None) or {}
+            message, step = meta.get("orig_message") or "", meta.get("step_key") or ""
+            if meta.get("dagster_event") is not None or not message:
+                return
+            if step != "vigie_dbt_models" or message.startswith("Done."):
+                print(f"  [{step}] {message}", flush=True)
+
+    @dg.logger(description="Vigie's console progress")
+    def progress(init_context):
+        log = logging.getLogger("vigie.progress")
+        log.setLevel(logging.INFO)
+        log.handlers = [ProgressHandler()]
+        log.propagate = False
+        return log
+
+    return progress
+
+
+def run_all(settings: Settings, year: int | None = None, demo: bool = False) -> bool:
+    """Ingestion and dbt models, then the yearly assets for `year` (or every year with data)."""
+    dagster_home(settings)
+    import dagster as dg
+
+    from orchestration.definitions import defs
+    from orchestration.partitions import yearly_partitions
+    from orchestration.resources import build_resources
+
+    resources = build_resources(data_dir=str(settings.data_dir), demo=demo)
+    run_config = {"loggers": {"console": {"config": {"log_level": "WARNING"}}, "progress": {}}}
+    loggers = {"console": dg.colored_console_logger, "progress": _progress_logger()}
+    with dg.DagsterInstance.get() as instance:
+        job = defs.resolve_job_def("ingest_and_consolidate").with_logger_defs(loggers)
+        result = job.execute_in_process(instance=instance, resources=resources, run_config=run_config,
+                                        raise_on_error=False)
+        success = result.success
+        valid = set(yearly_partitions.get_partition_keys())
+        years = [year] if year else _years_with_data(settings)
+        for key in [str(y) for y in years if str(y) in valid]:
+            partitioned = defs.resolve_job_def("participation").with_logger_defs(loggers)
+            success &= partitioned.execute_in_process(instance=instance, resources=resources, partition_key=key,
+                                                      run_config=run_config, raise_on_error=False).success
+    return success

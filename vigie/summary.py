@@ -1,0 +1,36 @@
+"""The end-of-run summary: files accepted, warned and rejected (with the reason), rows per table, where to look."""
+
+import datetime as dt
+
+from vigie import protocol as p, warehouse
+from vigie.settings import Settings
+
+STATUS_FR = {"accepted": "acceptés", "accepted_with_warnings": "acceptés avec avertissements",
+             "rejected": "refusés", "duplicate": "doublons ignorés"}
+
+
+def summary_text(settings: Settings, since: dt.datetime) -> str:
+    with warehouse.connect(settings.warehouse_path, read_only=True) as con:
+        outcomes = con.sql("SELECT outcome, count(*) FROM raw.receipts WHERE processed_at >= ? GROUP BY 1 ORDER BY 1",
+                           params=[since.replace(microsecond=0)]).fetchall()
+        problems = con.sql("""
+            SELECT s.file_name, s.dataset, s.status, string_agg(DISTINCT v.rule_id || ' (' || v.column_name || ')', ', ')
+            FROM raw.submissions s JOIN quality.validation_results v USING (submission_id)
+            WHERE s.ingested_at >= ? AND s.status <> 'accepted'
+            GROUP BY ALL ORDER BY s.status DESC, s.dataset, s.file_name""", params=[since.replace(microsecond=0)]).fetchall()
+        rows = [(d, con.sql(f"SELECT count(*) FROM {warehouse.raw_table(p.DATASETS[d])}").fetchall()[0][0])
+                for d in p.DATASETS]
+    lines = ["", "Vigie — résumé du passage", "=" * 26, "Fichiers traités :"]
+    lines += [f"  {n:6d} {STATUS_FR.get(status, status)}" for status, n in outcomes] or ["  aucun nouveau fichier"]
+    for file_name, dataset, status, rules in problems:
+        lines.append(f"  - {STATUS_FR[status]:<28} {dataset}/{file_name}: {rules}")
+    lines.append("Lignes par table (raw) :")
+    lines += [f"  {dataset:<24} {n:>10,}".replace(",", " ") for dataset, n in rows]
+    lines += [
+        f"Entrepôt DuckDB : {settings.warehouse_path}",
+        f"Retours aux expéditeurs : {settings.feedback_dir}",
+        f"Quarantaine : {settings.quarantine_dir}",
+        "Interface Dagster : `vigie ui` puis http://127.0.0.1:3000",
+        f"Requêtes : duckdb -readonly {settings.warehouse_path} \"select * from staging.stg_spares_activity limit 5\"",
+    ]
+    return "\n".join(lines)
