@@ -38,14 +38,19 @@ def ddd_by_establishment(consumption: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def current_rates(con) -> pl.DataFrame:
+CURRENT = ("JOIN raw.submission_keys k ON k.submission_id = t._submission_id AND k.key_value = t._key "
+           "AND k.superseded_by IS NULL")
+
+
+def current_patient_days(con) -> pl.DataFrame:
+    return con.sql(f"SELECT t.finess, t.year, sum(t.patient_days) AS patient_days FROM raw.spares_activity t "
+                   f"{CURRENT} GROUP BY ALL").pl()
+
+
+def current_rates(con, days: pl.DataFrame) -> pl.DataFrame:
     """DDD per 1000 patient-days of every establishment-year already in the warehouse (current data)."""
-    current = "JOIN raw.submission_keys k ON k.submission_id = t._submission_id AND k.key_value = t._key " \
-              "AND k.superseded_by IS NULL"
     consumption = con.sql(f"SELECT t.finess, t.year, t.atc_code, t.route, t.quantity, t.unit "
-                          f"FROM raw.spares_consumption t {current}").pl()
-    days = con.sql(f"SELECT t.finess, t.year, sum(t.patient_days) AS patient_days FROM raw.spares_activity t "
-                   f"{current} GROUP BY ALL").pl()
+                          f"FROM raw.spares_consumption t {CURRENT}").pl()
     return _rates(ddd_by_establishment(consumption), days)
 
 
@@ -57,12 +62,12 @@ def _rates(ddd: pl.DataFrame, days: pl.DataFrame) -> pl.DataFrame:
 
 def check_consumption(typed: pl.DataFrame, con) -> list[Finding]:
     """Warnings for the submissions in `typed` (typed consumption rows with `_submission_id`)."""
-    known = current_rates(con)
-    days = known.select("finess", "year", "patient_days")
+    days = current_patient_days(con)
+    previous = current_rates(con, days).select(
+        "finess", (pl.col("year") + 1).alias("year"), pl.col("rate").alias("previous"))
     findings = []
     for (submission_id,), rows in typed.group_by("_submission_id"):
         rates = _rates(ddd_by_establishment(rows), days)
-        previous = known.select("finess", (pl.col("year") + 1).alias("year"), pl.col("rate").alias("previous"))
         for finess, year, rate, prev in rates.join(previous, on=["finess", "year"], how="left").select(
                 "finess", "year", "rate", "previous").iter_rows():
             findings += _rate_findings(submission_id, finess, year, rate, prev)

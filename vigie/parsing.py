@@ -76,6 +76,9 @@ def polars_type(column: p.Column) -> pl.DataType:
 
 
 def complete_columns(typed: pl.DataFrame, dataset: p.Dataset) -> pl.DataFrame:
-    """Adds the optional columns a file left out, as typed nulls, in the protocol's order."""
-    missing = [pl.lit(None, polars_type(c)).alias(c.name) for c in dataset.columns if c.name not in typed.columns]
-    return typed.with_columns(missing)
+    """Adds the optional columns a file left out, as typed nulls (with nothing to misparse)."""
+    absent = [c for c in dataset.columns if c.name not in typed.columns]
+    return typed.with_columns(
+        [pl.lit(None, polars_type(c)).alias(c.name) for c in absent]
+        + [pl.lit(True).alias(TYPE_ERROR_PREFIX + c.name) for c in absent if c.kind in POLARS_TYPES]
+    )

@@ -35,19 +35,29 @@ def detect_separator(header_line: str) -> str:
     return ";" if counts[";"] >= counts[","] else ","
 
 
-def _normalise_headers(frame: pl.DataFrame) -> pl.DataFrame:
-    names = [str(name).strip().lstrip("\ufeff").lower() for name in frame.columns]
-    if len(set(names)) != len(names):
-        duplicated = sorted({n for n in names if names.count(n) > 1})
+def _header_name(name: str) -> str:
+    return str(name).strip().lstrip("\ufeff").lower()
+
+
+def _refuse_duplicated(names: list[str]) -> None:
+    names = [_header_name(n) for n in names]
+    duplicated = sorted({n for n in names if names.count(n) > 1})
+    if duplicated:
         raise UnreadableFile(f"colonnes en double dans l'en-tête : {', '.join(duplicated)}")
-    return frame.rename(dict(zip(frame.columns, names)))
+
+
+def _normalise_headers(frame: pl.DataFrame) -> pl.DataFrame:
+    _refuse_duplicated(frame.columns)
+    return frame.rename({name: _header_name(name) for name in frame.columns})
 
 
 def _read_csv(raw: bytes) -> pl.DataFrame:
     text, _ = decode(raw)
     if not text.strip():
         raise UnreadableFile("le fichier est vide")
-    separator = detect_separator(text.splitlines()[0])
+    header_line = text.splitlines()[0]
+    separator = detect_separator(header_line)
+    _refuse_duplicated(next(csv.reader([header_line], delimiter=separator)))
     try:
         return pl.read_csv(
             text.encode(), separator=separator, infer_schema=False,

@@ -1,12 +1,14 @@
 """Writes a frame as a participant's extraction would look: CSV in UTF-8 or Windows-1252, `;` or `,`,
 decimal comma, French dates, some XLSX and Parquet."""
 
+import datetime as dt
 import io
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import polars as pl
+import xlsxwriter
 
 XLSX_MAX_ROWS = 5_000
 
@@ -47,6 +49,16 @@ def _render_dates(frame: pl.DataFrame, french: bool) -> pl.DataFrame:
     return frame.with_columns(pl.col(c).dt.strftime(fmt) for c, t in frame.schema.items() if t == pl.Date)
 
 
+def _xlsx(frame: pl.DataFrame) -> bytes:
+    """A workbook with a fixed creation date, so that the same seed gives the same bytes."""
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    workbook.set_properties({"created": dt.datetime(2026, 1, 1)})
+    frame.write_excel(workbook=workbook, autofit=False)
+    workbook.close()
+    return buffer.getvalue()
+
+
 def to_bytes(frame: pl.DataFrame, style: FileStyle) -> bytes:
     if style.upper_headers:
         frame = frame.rename({c: c.upper() for c in frame.columns})
@@ -56,9 +68,7 @@ def to_bytes(frame: pl.DataFrame, style: FileStyle) -> bytes:
         return buffer.getvalue()
     frame = _render_dates(frame, style.french_dates)
     if style.fmt == "xlsx":
-        buffer = io.BytesIO()
-        frame.write_excel(buffer, autofit=False)
-        return buffer.getvalue()
+        return _xlsx(frame)
     text = frame.write_csv(separator=style.separator, decimal_comma=style.decimal_comma, float_precision=None)
     if style.encoding == "cp1252":
         return text.encode("cp1252", errors="replace")

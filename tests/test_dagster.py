@@ -1,0 +1,130 @@
+"""The Dagster definitions: what the UI shows, and the whole graph materialized in-process on temporary data."""
+
+import dagster as dg
+import duckdb
+import pytest
+
+from fixtures import ROWS, VALID, with_cell
+
+TEST_KEY = "test-key-0123456789abcdef"
+
+
+@pytest.fixture(scope="module")
+def defs():
+    from orchestration.definitions import defs
+
+    return defs
+
+
+@pytest.fixture(scope="module")
+def pipeline(tmp_path_factory, defs):
+    """Lands one valid file per dataset and one bad file, then runs the graph twice."""
+    from orchestration.resources import build_resources
+    from vigie.settings import load_settings
+
+    data_dir = tmp_path_factory.mktemp("vigie") / "data"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("VIGIE_DATA_DIR", str(data_dir))
+        mp.setenv("VIGIE_PSEUDONYM_KEY", TEST_KEY)
+        settings = load_settings()
+        settings.ensure_dirs()
+        for dataset, text in VALID.items():
+            (settings.landing_dir / dataset).mkdir(parents=True, exist_ok=True)
+            (settings.landing_dir / dataset / "valid.csv").write_text(text, encoding="utf-8")
+        (settings.landing_dir / "spares_activity" / "bad.csv").write_text(
+            with_cell("spares_activity", 0, "sector", "URG"), encoding="utf-8")
+        resources = build_resources(data_dir=str(data_dir))
+        with dg.instance_for_test() as instance:
+            job = defs.resolve_job_def("ingest_and_consolidate")
+            first = job.execute_in_process(instance=instance, resources=resources)
+            snapshot = _snapshot(settings.warehouse_path)
+            second = job.execute_in_process(instance=instance, resources=resources)
+            participation = defs.resolve_job_def("participation").execute_in_process(
+                instance=instance, resources=resources, partition_key="2024")
+            yield {"first": first, "second": second, "participation": participation, "settings": settings,
+                   "snapshot": snapshot, "resources": resources}
+
+
+def _snapshot(path) -> dict:
+    con = duckdb.connect(str(path), read_only=True)
+    tables = con.sql("""SELECT table_schema || '.' || table_name FROM information_schema.tables
+                        WHERE table_schema IN ('raw', 'staging', 'reference') AND table_name <> 'receipts'""").fetchall()
+    result = {t: sorted(map(str, con.sql(f"SELECT * FROM {t}").fetchall())) for (t,) in tables}
+    con.close()
+    return result
+
+
+def test_ingestion_assets_carry_ui_metadata(defs):
+    graph = defs.resolve_asset_graph()
+    raw = [k for k in graph.get_all_asset_keys() if k.path[0].startswith("raw_")]
+    assert len(raw) == 11
+    for key in raw:
+        node = graph.get(key)
+        assert node.group_name in {"registry", "spares", "laboratories", "spiadi", "spicmi", "matis",
+                                   "signalements", "primo"}
+        assert node.description and node.owners and "duckdb" in node.kinds
+        assert node.pools == {"warehouse"}
+    checks = {k.name for k in graph.asset_check_keys if k.asset_key.path[0].startswith("raw_")}
+    assert checks == {"files_conform", "no_warnings", "current_data_integrity"}
+    integrity = defs.resolve_assets_def("raw_isolates").get_spec_for_check_key(
+        dg.AssetCheckKey(dg.AssetKey("raw_isolates"), "current_data_integrity"))
+    assert integrity.blocking
+    assert defs.resolve_sensor_def("landing_sensor")
+    assert {s.name for s in defs.schedules} == {"nightly_consolidation", "weekly_participation_schedule"}
+
+
+def test_graph_materializes_and_quarantines(pipeline):
+    first = pipeline["first"]
+    assert first.success
+    mats = {e.asset_key.to_user_string(): e for e in first.get_asset_materialization_events()}
+    assert "staging/stg_isolates" in mats and "reference/who_atc_ddd" in mats
+    meta = mats["raw_spares_activity"].step_materialization_data.materialization.metadata
+    assert meta["files_rejected"].value == 1 and meta["dagster/row_count"].value == ROWS["spares_activity"]
+    checks = {(c.asset_key.path[0], c.check_name): c for c in first.get_asset_check_evaluations()}
+    assert not checks[("raw_spares_activity", "files_conform")].passed
+    assert checks[("raw_spares_activity", "files_conform")].severity == dg.AssetCheckSeverity.WARN
+    assert all(c.passed for (asset, name), c in checks.items() if name == "current_data_integrity")
+
+
+def test_staging_views_hold_current_rows(pipeline):
+    con = duckdb.connect(str(pipeline["settings"].warehouse_path), read_only=True)
+    for dataset, rows in ROWS.items():
+        assert con.sql(f"SELECT count(*) FROM staging.stg_{dataset}").fetchall() == [(rows,)], dataset
+    con.close()
+
+
+def test_second_run_changes_nothing(pipeline):
+    assert pipeline["second"].success
+    assert _snapshot(pipeline["settings"].warehouse_path) == pipeline["snapshot"]
+
+
+def test_participation_partition(pipeline):
+    assert pipeline["participation"].success
+    con = duckdb.connect(str(pipeline["settings"].warehouse_path), read_only=True)
+    rows = dict(con.sql("SELECT dataset, participants FROM quality.participation WHERE year = 2024").fetchall())
+    con.close()
+    assert rows["spares_activity"] == 2 and rows["isolates"] == 2 and rows["signalements"] == 2
+
+
+def test_landing_sensor_requests_the_datasets_waiting(defs, pipeline):
+    sensor = defs.resolve_sensor_def("landing_sensor")
+    settings = pipeline["settings"]
+    with dg.build_sensor_context(resources=pipeline["resources"]) as context:
+        assert isinstance(sensor(context), dg.SkipReason)
+    (settings.landing_dir / "icsha" / "new.csv").write_text(VALID["icsha"], encoding="utf-8")
+    try:
+        with dg.build_sensor_context(resources=pipeline["resources"]) as context:
+            request = sensor(context)
+        assert isinstance(request, dg.RunRequest)
+        assert {k.to_user_string() for k in request.asset_selection} == {"raw_icsha", "staging/stg_icsha"}
+    finally:
+        (settings.landing_dir / "icsha" / "new.csv").unlink()
+
+
+def test_weekly_schedule_requests_last_and_current_year(defs):
+    import datetime as dt
+
+    schedule = defs.resolve_schedule_def("weekly_participation_schedule")
+    context = dg.build_schedule_context(scheduled_execution_time=dt.datetime(2026, 3, 2, 6),
+                                        repository_def=defs.get_repository_def())
+    assert [r.partition_key for r in schedule.evaluate_tick(context).run_requests] == ["2025", "2026"]

@@ -1,0 +1,64 @@
+"""Submission identity and history: duplicates ingested once, later submissions supersede earlier ones."""
+
+from fixtures import VALID, with_cell
+
+
+def _current(query, dataset):
+    return query(f"""SELECT t.* EXCLUDE (_submission_id, _line, _extra_columns) FROM raw.{dataset} t
+        JOIN raw.submission_keys k ON k.submission_id = t._submission_id AND k.key_value = t._key
+        AND k.superseded_by IS NULL ORDER BY ALL""")
+
+
+def test_same_bytes_twice_are_ingested_once(land, ingest, query, settings):
+    land("spares_activity", VALID["spares_activity"], name="a.csv")
+    land("spares_activity", VALID["spares_activity"], name="b.csv")
+    report = ingest("spares_activity")
+    assert [s.status for s in report.submissions] == ["accepted", "duplicate"]
+    land("spares_activity", VALID["spares_activity"], name="c.csv")
+    assert [s.status for s in ingest("spares_activity").submissions] == ["duplicate"]
+    assert query("SELECT count(*) FROM raw.spares_activity") == [(3,)]
+    assert query("SELECT count(*) FROM raw.submissions") == [(1,)]
+    assert query("SELECT outcome, count(*) FROM raw.receipts GROUP BY 1 ORDER BY 1") == [("accepted", 1), ("duplicate", 2)]
+    assert len(list((settings.archive_dir / "spares_activity").iterdir())) == 3, "no file is ever deleted"
+
+
+def test_later_submission_supersedes_for_its_key_only(land, ingest, query, settings):
+    land("spares_activity", VALID["spares_activity"])
+    ingest("spares_activity")
+    corrected = "finess;year;sector;patient_days;admissions\n310781406;2024;MED;11000;1600\n"
+    land("spares_activity", corrected)
+    [sub] = ingest("spares_activity").submissions
+    assert sub.status == "accepted" and [k for k, _ in sub.superseded] == ["310781406|2024"]
+    current = {(r[0], r[2]): r[3] for r in _current(query, "spares_activity")}
+    assert current == {("310781406", "MED"): 11000, ("750100232", "MED"): 5000}, "REA of the old file is replaced too"
+    assert query("SELECT count(*) FROM raw.spares_activity") == [(4,)], "the earlier rows stay in history"
+    assert query("SELECT count(*) FROM raw.submission_keys WHERE superseded_by IS NOT NULL") == [(1,)]
+    feedback = (settings.feedback_dir / "310781406").glob(f"*{sub.submission_id[:12]}.html")
+    assert "remplace l'envoi" in next(feedback).read_text(encoding="utf-8").replace("&#x27;", "'")
+
+
+def test_two_versions_in_one_batch_the_later_wins(land, ingest, query):
+    land("spares_activity", VALID["spares_activity"])
+    land("spares_activity", with_cell("spares_activity", 0, "patient_days", "12345"))
+    ingest("spares_activity")
+    current = {(r[0], r[2]): r[3] for r in _current(query, "spares_activity")}
+    assert current[("310781406", "MED")] == 12345
+
+
+def test_rejected_resubmission_keeps_the_current_data(land, ingest, query):
+    land("spares_activity", VALID["spares_activity"])
+    ingest("spares_activity")
+    land("spares_activity", with_cell("spares_activity", 0, "sector", "URG"))
+    ingest("spares_activity")
+    assert len(_current(query, "spares_activity")) == 3
+
+
+def test_signalement_updated_by_a_later_extraction(land, ingest, query):
+    land("signalements", VALID["signalements"])
+    ingest("signalements")
+    update = VALID["signalements"].strip().split("\n")
+    land("signalements", update[0] + "\n" + update[2].replace(";OPEN;", ";CLOSED;2024-08-01").rstrip(";") + "\n")
+    [sub] = ingest("signalements").submissions
+    assert sub.status == "accepted", [(f.rule_id, f.values) for f in sub.findings]
+    statuses = {r[0]: r[10] for r in _current(query, "signalements")}
+    assert statuses == {"ES-2024-001": "CLOSED", "ES-2024-002": "CLOSED"}
