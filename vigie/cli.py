@@ -70,6 +70,19 @@ def cmd_ui(args) -> int:
     os.execv(str(dagster), [str(dagster), "dev", "-w", "workspace.yaml", "-p", str(args.port)])
 
 
+def cmd_sql(args) -> int:
+    import polars as pl
+
+    from vigie import warehouse
+
+    settings = load_settings(demo=True)
+    with warehouse.connect(settings.warehouse_path, read_only=True) as con:
+        frame = con.sql(args.query).pl()
+    with pl.Config(tbl_rows=args.limit, tbl_cols=-1, fmt_str_lengths=40, tbl_width_chars=200):
+        print(frame)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="vigie", description="Vigie: surveillance data platform (IAS and AMR).")
     sub = root.add_subparsers(dest="command", required=True)
@@ -85,6 +98,10 @@ def parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="generate the small demo into $VIGIE_DATA_DIR and run everything")
     demo.add_argument("--seed", type=int, default=2026)
     demo.set_defaults(func=cmd_demo)
+    sql = sub.add_parser("sql", help="query the warehouse read-only, e.g. vigie sql \"select * from raw.submissions\"")
+    sql.add_argument("query")
+    sql.add_argument("--limit", type=int, default=50, help="rows shown")
+    sql.set_defaults(func=cmd_sql)
     sub.add_parser("prepare", help="build the dbt manifest the definitions load").set_defaults(func=cmd_prepare)
     ui = sub.add_parser("ui", help="start the Dagster UI (dagster dev) on this project")
     ui.add_argument("--port", type=int, default=3000)

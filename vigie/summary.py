@@ -31,6 +31,6 @@ def summary_text(settings: Settings, since: dt.datetime) -> str:
         f"Retours aux expéditeurs : {settings.feedback_dir}",
         f"Quarantaine : {settings.quarantine_dir}",
         "Interface Dagster : `vigie ui` puis http://127.0.0.1:3000",
-        f"Requêtes : duckdb -readonly {settings.warehouse_path} \"select * from staging.stg_spares_activity limit 5\"",
+        "Requêtes : vigie sql \"select * from staging.stg_spares_activity limit 5\"",
     ]
     return "\n".join(lines)
