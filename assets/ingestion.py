@@ -2,6 +2,7 @@
 `vigie.ingest`, each with its asset checks (Great Expectations findings and warehouse integrity)."""
 
 import dagster as dg
+import polars as pl
 
 from assets.metadata import PREVIEW_ROWS, column_schema, markdown_table
 from orchestration.resources import VigieResource
@@ -43,8 +44,10 @@ def _findings_metadata(subs) -> dict:
             "samples": dg.MetadataValue.md("\n".join(f"- {s}" for s in samples[:20]) or "_none_")}
 
 
-def integrity_problems(con, dataset: p.Dataset) -> dict[str, int]:
-    table = warehouse.raw_table(dataset)
+def integrity_problems(con, dataset: p.Dataset, submission_ids: list[str]) -> dict[str, int]:
+    """Key uniqueness over the whole dataset; row checks on this run's rows only (cost grows with the files)."""
+    con.register("run_submissions", pl.DataFrame({"submission_id": submission_ids}, schema={"submission_id": pl.String}))
+    table = f"(SELECT * FROM {warehouse.raw_table(dataset)} WHERE _submission_id IN (SELECT submission_id FROM run_submissions))"
     problems = {
         "rows_of_rejected_submissions": f"""SELECT count(*) FROM {table} t LEFT JOIN raw.submissions s
             ON s.submission_id = t._submission_id
@@ -58,7 +61,9 @@ def integrity_problems(con, dataset: p.Dataset) -> dict[str, int]:
         if c.pseudonymised:
             problems[f"clear_{c.name}"] = \
                 f"SELECT count(*) FROM {table} WHERE NOT regexp_full_match(\"{c.name}\", '[0-9a-f]{{32}}')"
-    return {name: con.sql(sql).fetchall()[0][0] for name, sql in problems.items()}
+    counts = {name: con.sql(sql).fetchall()[0][0] for name, sql in problems.items()}
+    con.unregister("run_submissions")
+    return counts
 
 
 def _check_results(report: IngestReport, problems: dict[str, int]) -> list[dg.AssetCheckResult]:
@@ -105,7 +110,7 @@ def build_ingestion_asset(dataset: p.Dataset) -> dg.AssetsDefinition:
         settings = vigie.settings()
         report = ingest_dataset(dataset.name, settings, log=context.log.info)
         with warehouse.connect(settings.warehouse_path) as con:
-            problems = integrity_problems(con, dataset)
+            problems = integrity_problems(con, dataset, [s.submission_id for s in report.submissions])
             metadata = _materialization_metadata(report, con, dataset)
         context.log.info(f"{len(report.submissions)} files: {metadata['files_accepted']} accepted, "
                          f"{metadata[f'files_{WARNED}']} with warnings, {metadata[f'files_{REJECTED}']} rejected, "

@@ -29,7 +29,9 @@ def one_run(data_dir: str) -> None:
 
     settings = load_settings(demo=True)
     started = time.perf_counter()
-    import quality.suites  # noqa: F401  (library imports, counted apart)
+    from quality.suites import _context
+
+    _context()  # Great Expectations' import and context, counted apart from the datasets
 
     timings = {"imports": time.perf_counter() - started}
     rows = {}

@@ -5,11 +5,9 @@ yet every finding, status and key belongs to its own submission. Each chunk is w
 transaction before its files leave the landing area, so a run killed midway is simply run again.
 """
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import duckdb
 import polars as pl
 
 from quality import plausibility
@@ -44,20 +42,21 @@ def ingest_dataset(name: str, settings: Settings, log: Callable[[str], None] = l
     if not files:
         return report
     with warehouse.connect(settings.warehouse_path) as con:
-        pending = _receive(files, dataset, con, report)
-        for chunk in _chunks(pending):
-            _validate(chunk, dataset, con)
-            report.rows_loaded += _load(chunk, dataset, settings, con)
-            log(f"{name}: {len(chunk)} files validated and stored")
-        pending_ids = {id(s) for s in pending}
-        _finish_without_rows([s for s in report.submissions if id(s) not in pending_ids], dataset, settings, con)
+        without_rows: list[Submission] = []
+        for chunk in _chunks(_received(files, dataset, con, report, without_rows)):
+            typed = _validate(chunk, dataset, con)
+            report.rows_loaded += _load(chunk, typed, dataset, settings, con)
+            log(f"{name}: {len(chunk)} files validated and stored ({report.rows_loaded:,} rows so far)")
+            for sub in chunk:
+                sub.text = None  # memory stays bounded by one chunk
+        _finish_without_rows(without_rows, dataset, settings, con)
     return report
 
 
-def _receive(files, dataset: p.Dataset, con, report: IngestReport) -> list[Submission]:
-    """Reads each file once; the same bytes already ingested (or twice in this batch) are duplicates."""
+def _received(files, dataset: p.Dataset, con, report: IngestReport, without_rows: list[Submission]):
+    """Yields the readable new submissions one by one; duplicates (the same bytes already ingested, or twice
+    in this batch) and unreadable files go to `without_rows`."""
     seen = set()
-    pending = []
     for file in files:
         raw = file.path.read_bytes()
         sub = Submission(file, landing.submission_id(raw), dataset.name)
@@ -65,12 +64,13 @@ def _receive(files, dataset: p.Dataset, con, report: IngestReport) -> list[Submi
         known = con.execute("SELECT 1 FROM raw.submissions WHERE submission_id = ?", [sub.submission_id]).fetchall()
         if known or sub.submission_id in seen:
             sub.duplicate_of_known = True
-            continue
-        seen.add(sub.submission_id)
-        _read(sub, raw, dataset)
-        if sub.text is not None:
-            pending.append(sub)
-    return pending
+        else:
+            seen.add(sub.submission_id)
+            _read(sub, raw, dataset)
+        if sub.text is None:
+            without_rows.append(sub)
+        else:
+            yield sub
 
 
 def _read(sub: Submission, raw: bytes, dataset: p.Dataset) -> None:
@@ -98,6 +98,7 @@ def _read(sub: Submission, raw: bytes, dataset: p.Dataset) -> None:
         .alias("_extra_columns"),
     ).drop(sub.extra_columns)
     sub.sender = _sender(sub.text, dataset)
+    sub.n_rows = sub.text.height
 
 
 def _sender(text: pl.DataFrame, dataset: p.Dataset) -> str:
@@ -125,7 +126,8 @@ def _typed(text: pl.DataFrame, dataset: p.Dataset) -> pl.DataFrame:
     return add_rule_flags(typed, dataset)
 
 
-def _validate(chunk: list[Submission], dataset: p.Dataset, con) -> None:
+def _validate(chunk: list[Submission], dataset: p.Dataset, con) -> pl.DataFrame:
+    """Attaches findings to each submission of the chunk; returns the chunk's typed rows."""
     text = pl.concat([s.text for s in chunk], how="diagonal_relaxed")
     typed = _typed(text, dataset)
     findings = validate_batch(typed, text, dataset)
@@ -135,11 +137,13 @@ def _validate(chunk: list[Submission], dataset: p.Dataset, con) -> None:
     by_id = {s.submission_id: s for s in chunk}
     for finding in findings:
         by_id[finding.submission_id].findings.append(finding)
+    return typed
 
 
-def _canonical_rows(subs: list[Submission], dataset: p.Dataset, settings: Settings) -> pl.DataFrame:
-    text = pl.concat([s.text for s in subs], how="diagonal_relaxed")
-    typed = _typed(text, dataset).select(*dataset.column_names, "_submission_id", "_line", "_extra_columns")
+def _canonical_rows(typed: pl.DataFrame, subs: list[Submission], dataset: p.Dataset, settings: Settings) -> pl.DataFrame:
+    loaded = [s.submission_id for s in subs]
+    typed = typed.filter(pl.col("_submission_id").is_in(loaded)).select(
+        *dataset.column_names, "_submission_id", "_line", "_extra_columns")
     patient = next((c.name for c in dataset.columns if c.pseudonymised), None)
     if patient:
         typed = pseudonymise(typed, settings.pseudonym_key, dataset.sender_column, patient)
@@ -160,9 +164,9 @@ def _next_seq(con) -> int:
     return con.execute("SELECT coalesce(max(ingest_seq), 0) FROM raw.submissions").fetchall()[0][0] + 1
 
 
-def _load(chunk: list[Submission], dataset: p.Dataset, settings: Settings, con) -> int:
+def _load(chunk: list[Submission], typed: pl.DataFrame, dataset: p.Dataset, settings: Settings, con) -> int:
     loaded = [s for s in chunk if s.is_loaded]
-    rows = _canonical_rows(loaded, dataset, settings) if loaded else None
+    rows = _canonical_rows(typed, loaded, dataset, settings) if loaded else None
     con.execute("BEGIN TRANSACTION")
     try:
         _assign(chunk, settings, con)
@@ -195,12 +199,11 @@ def _record_keys(loaded: list[Submission], rows: pl.DataFrame, dataset: p.Datase
     seqs = pl.DataFrame({"_submission_id": [s.submission_id for s in loaded], "ingest_seq": [s.ingest_seq for s in loaded]})
     keys = rows.group_by("_submission_id", "_key").len("n_rows").join(seqs, on="_submission_id")
     con.register("incoming_keys", keys.to_arrow())
-    superseded = con.execute("""
+    con.execute("""
         UPDATE raw.submission_keys AS k SET superseded_by = i._submission_id
         FROM (SELECT _key, arg_max(_submission_id, ingest_seq) AS _submission_id FROM incoming_keys GROUP BY _key) AS i
         WHERE k.dataset = ? AND k.key_value = i._key AND k.superseded_by IS NULL
-        RETURNING key_value, submission_id, superseded_by
-    """, [dataset.name]).fetchall()
+    """, [dataset.name])
     con.execute("""
         INSERT INTO raw.submission_keys
         SELECT _submission_id, ?, _key, ingest_seq, n_rows,
@@ -208,6 +211,10 @@ def _record_keys(loaded: list[Submission], rows: pl.DataFrame, dataset: p.Datase
                     THEN arg_max(_submission_id, ingest_seq) OVER (PARTITION BY _key) END
         FROM incoming_keys
     """, [dataset.name])
+    superseded = con.execute("""
+        SELECT key_value, submission_id, superseded_by FROM raw.submission_keys
+        WHERE dataset = ? AND superseded_by IN (SELECT _submission_id FROM incoming_keys)
+    """, [dataset.name]).fetchall()
     con.unregister("incoming_keys")
     by_id = {s.submission_id: s for s in loaded}
     for key, earlier, later in superseded:
@@ -257,6 +264,3 @@ def _finish_without_rows(subs: list[Submission], dataset: p.Dataset, settings: S
         raise
     _store_files(subs, dataset, settings)
 
-
-def raw_row_count(con: duckdb.DuckDBPyConnection, dataset: p.Dataset) -> int:
-    return con.execute(f"SELECT count(*) FROM {warehouse.raw_table(dataset)}").fetchall()[0][0]

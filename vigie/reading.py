@@ -52,15 +52,17 @@ def _normalise_headers(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def _read_csv(raw: bytes) -> pl.DataFrame:
-    text, _ = decode(raw)
+    text, encoding = decode(raw)
     if not text.strip():
         raise UnreadableFile("le fichier est vide")
     header_line = text.splitlines()[0]
     separator = detect_separator(header_line)
     _refuse_duplicated(next(csv.reader([header_line], delimiter=separator)))
+    # polars reads UTF-8 bytes as they are; only other encodings pay for a re-encoding.
+    utf8 = raw[3:] if encoding == "utf-8-sig" else raw if encoding == "utf-8" else text.encode()
     try:
         return pl.read_csv(
-            text.encode(), separator=separator, infer_schema=False,
+            utf8, separator=separator, infer_schema=False,
             truncate_ragged_lines=False,
         )
     except pl.exceptions.PolarsError as error:

@@ -52,6 +52,15 @@ def _progress_logger():
     return progress
 
 
+def _execute(job, **kwargs) -> bool:
+    """Runs a job in-process; prints the failing steps with their error, in the console's own words."""
+    result = job.execute_in_process(raise_on_error=False, **kwargs)
+    for event in result.all_events:
+        if event.is_step_failure:
+            print(f"  ÉCHEC {event.step_key}: {event.event_specific_data.error.message.strip()}", flush=True)
+    return result.success
+
+
 def run_all(settings: Settings, year: int | None = None, demo: bool = False) -> bool:
     """Ingestion and dbt models, then the yearly assets for `year` (or every year with data)."""
     dagster_home(settings)
@@ -61,18 +70,16 @@ def run_all(settings: Settings, year: int | None = None, demo: bool = False) -> 
     from orchestration.partitions import yearly_partitions
     from orchestration.resources import build_resources
 
-    resources = build_resources(data_dir=str(settings.data_dir), demo=demo)
-    run_config = {"loggers": {"console": {"config": {"log_level": "WARNING"}}, "progress": {}}}
+    common = {
+        "resources": build_resources(data_dir=str(settings.data_dir), demo=demo),
+        "run_config": {"loggers": {"console": {"config": {"log_level": "WARNING"}}, "progress": {}}},
+    }
     loggers = {"console": dg.colored_console_logger, "progress": _progress_logger()}
     with dg.DagsterInstance.get() as instance:
         job = defs.resolve_job_def("ingest_and_consolidate").with_logger_defs(loggers)
-        result = job.execute_in_process(instance=instance, resources=resources, run_config=run_config,
-                                        raise_on_error=False)
-        success = result.success
+        success = _execute(job, instance=instance, **common)
         valid = set(yearly_partitions.get_partition_keys())
-        years = [year] if year else _years_with_data(settings)
-        for key in [str(y) for y in years if str(y) in valid]:
-            partitioned = defs.resolve_job_def("participation").with_logger_defs(loggers)
-            success &= partitioned.execute_in_process(instance=instance, resources=resources, partition_key=key,
-                                                      run_config=run_config, raise_on_error=False).success
+        yearly = defs.resolve_job_def("participation").with_logger_defs(loggers)
+        for key in [str(y) for y in ([year] if year else _years_with_data(settings)) if str(y) in valid]:
+            success &= _execute(yearly, instance=instance, partition_key=key, **common)
     return success

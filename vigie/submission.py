@@ -25,16 +25,13 @@ class Submission:
     stored_path: str = ""
     extra_columns: list[str] = field(default_factory=list)
     superseded: list[tuple[str, str]] = field(default_factory=list)  # (key, earlier submission id)
-
-    @property
-    def n_rows(self) -> int:
-        return 0 if self.text is None else self.text.height
+    n_rows: int = 0
 
     @property
     def status(self) -> str:
         if self.duplicate_of_known:
             return DUPLICATE
-        if self.text is None or any(f.severity == CRITICAL for f in self.findings):
+        if any(f.severity == CRITICAL for f in self.findings):
             return REJECTED
         if any(f.severity == WARNING for f in self.findings):
             return WARNED

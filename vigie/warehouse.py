@@ -70,6 +70,10 @@ CREATE TABLE IF NOT EXISTS quality.validation_results (
 """
 
 
+class WarehouseBusy(RuntimeError):
+    """Another process holds the DuckDB file."""
+
+
 def raw_table(dataset: p.Dataset) -> str:
     return f"raw.{dataset.name}"
 
@@ -90,7 +94,15 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
 def connect(path: Path, read_only: bool = False):
     """A short-lived connection: DuckDB lets one process write the file at a time."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path), read_only=read_only)
+    try:
+        con = duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as error:
+        if "lock" not in str(error).lower():
+            raise
+        raise WarehouseBusy(
+            f"the warehouse {path} is in use by another process (a run, dbt, or an open session): "
+            "wait for it to end, or close it, then try again"
+        ) from error
     try:
         if not read_only:
             create_schema(con)
