@@ -15,6 +15,6 @@ consolidation_job = dg.define_asset_job(
     description="Rebuilds the dbt models from the data already ingested.",
 )
 participation_job = dg.define_asset_job(
-    "participation", selection=dg.AssetSelection.assets(participation),
+    "yearly_participation", selection=dg.AssetSelection.assets(participation),
     description="Participation per dataset for one surveillance year.",
 )

@@ -39,7 +39,7 @@ def pipeline(tmp_path_factory, defs):
             first = job.execute_in_process(instance=instance, resources=resources)
             snapshot = _snapshot(settings.warehouse_path)
             second = job.execute_in_process(instance=instance, resources=resources)
-            participation = defs.resolve_job_def("participation").execute_in_process(
+            participation = defs.resolve_job_def("yearly_participation").execute_in_process(
                 instance=instance, resources=resources, partition_key="2024")
             yield {"first": first, "second": second, "participation": participation, "settings": settings,
                    "snapshot": snapshot, "resources": resources}
@@ -52,6 +52,10 @@ def _snapshot(path) -> dict:
     result = {t: sorted(map(str, con.sql(f"SELECT * FROM {t}").fetchall())) for (t,) in tables}
     con.close()
     return result
+
+
+def test_definitions_load_as_the_ui_loads_them(defs):
+    dg.Definitions.validate_loadable(defs)
 
 
 def test_ingestion_assets_carry_ui_metadata(defs):

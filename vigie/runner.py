@@ -79,7 +79,7 @@ def run_all(settings: Settings, year: int | None = None, demo: bool = False) -> 
         job = defs.resolve_job_def("ingest_and_consolidate").with_logger_defs(loggers)
         success = _execute(job, instance=instance, **common)
         valid = set(yearly_partitions.get_partition_keys())
-        yearly = defs.resolve_job_def("participation").with_logger_defs(loggers)
+        yearly = defs.resolve_job_def("yearly_participation").with_logger_defs(loggers)
         for key in [str(y) for y in ([year] if year else _years_with_data(settings)) if str(y) in valid]:
             success &= _execute(yearly, instance=instance, partition_key=key, **common)
     return success
