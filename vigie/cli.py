@@ -75,9 +75,15 @@ def cmd_sql(args) -> int:
 
     from vigie import warehouse
 
+    import duckdb
+
     settings = load_settings(demo=True)
     with warehouse.connect(settings.warehouse_path, read_only=True) as con:
-        frame = con.sql(args.query).pl()
+        try:
+            frame = con.sql(args.query).pl()
+        except duckdb.Error as error:
+            print(f"vigie sql: {error}", file=sys.stderr)
+            return 2
     with pl.Config(tbl_rows=args.limit, tbl_cols=-1, fmt_str_lengths=40, tbl_width_chars=200):
         print(frame)
     return 0

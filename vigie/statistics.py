@@ -1,0 +1,70 @@
+"""Confidence intervals used by the marts, with no dependency beyond the standard library."""
+
+import math
+
+Z_95 = 1.959963984540054
+
+
+def _lower_regularized_gamma(a: float, x: float) -> float:
+    """P(a, x), by its series below a + 1 and its continued fraction above (Numerical Recipes 6.2)."""
+    if x <= 0:
+        return 0.0
+    log_prefix = a * math.log(x) - x - math.lgamma(a)
+    if x < a + 1:
+        term = total = 1.0 / a
+        n = a
+        while abs(term) > abs(total) * 1e-17:
+            n += 1
+            term *= x / n
+            total += term
+        return total * math.exp(log_prefix)
+    tiny = 1e-300
+    b, c, d = x + 1 - a, 1 / tiny, 1 / (x + 1 - a)
+    h = d
+    for i in range(1, 10_000):
+        an = -i * (i - a)
+        b += 2
+        d = an * d + b
+        d = tiny if abs(d) < tiny else d
+        c = b + an / c
+        c = tiny if abs(c) < tiny else c
+        d = 1 / d
+        delta = d * c
+        h *= delta
+        if abs(delta - 1) < 1e-17:
+            break
+    return 1 - math.exp(log_prefix) * h
+
+
+def _solve(function, target: float, high: float) -> float:
+    """The x in [0, high] where the increasing `function` reaches `target`, by bisection."""
+    low = 0.0
+    while function(high) < target:
+        high *= 2
+    for _ in range(200):
+        middle = (low + high) / 2
+        if function(middle) < target:
+            low = middle
+        else:
+            high = middle
+        if high - low <= 1e-15 * max(1.0, high):
+            break
+    return (low + high) / 2
+
+
+def poisson_exact_interval(count: int, alpha: float = 0.05) -> tuple[float, float]:
+    """Exact (Garwood) interval of a Poisson count: chi2(alpha/2, 2k)/2 and chi2(1 - alpha/2, 2k + 2)/2,
+    i.e. the means where P(k, mean) = alpha/2 and P(k + 1, mean) = 1 - alpha/2."""
+    start = count + 10 * math.sqrt(count + 1) + 10
+    lower = 0.0 if count == 0 else _solve(lambda m: _lower_regularized_gamma(count, m), alpha / 2, start)
+    upper = _solve(lambda m: _lower_regularized_gamma(count + 1, m), 1 - alpha / 2, start)
+    return lower, upper
+
+
+def wilson_interval(successes: int, trials: int, z: float = Z_95) -> tuple[float, float]:
+    """Wilson score interval of a proportion (as fractions)."""
+    p = successes / trials
+    centre = p + z * z / (2 * trials)
+    half = z * math.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials))
+    denominator = 1 + z * z / trials
+    return (centre - half) / denominator, (centre + half) / denominator
