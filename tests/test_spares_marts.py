@@ -80,15 +80,19 @@ def marts(tmp_path_factory):
     for dataset, text in files.items():
         (data_dir / "landing" / dataset).mkdir(parents=True)
         (data_dir / "landing" / dataset / "f.csv").write_text(text, encoding="utf-8")
-    with pytest.MonkeyPatch.context() as mp:
+    with pytest.MonkeyPatch.context() as mp, dg.instance_for_test() as instance:
         mp.setenv("VIGIE_PSEUDONYM_KEY", TEST_KEY)
-        with dg.instance_for_test() as instance:
-            result = defs.resolve_job_def("ingest_and_consolidate").execute_in_process(
-                instance=instance, resources=build_resources(data_dir=str(data_dir)))
-    assert result.success
-    con = duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True)
-    yield lambda sql: con.sql(sql).fetchall()
-    con.close()
+        resources = build_resources(data_dir=str(data_dir))
+        result = defs.resolve_job_def("ingest_and_consolidate").execute_in_process(instance=instance, resources=resources)
+        assert result.success
+        con = duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True)
+
+        def query(sql):
+            return con.sql(sql).fetchall()
+
+        query.data_dir, query.instance, query.resources, query.defs = data_dir, instance, resources, defs
+        yield query
+        con.close()
 
 
 def _rate(query, level, code, sector, group):
@@ -169,3 +173,28 @@ def test_resistant_incidence(marts):
     assert high == pytest.approx(chi2.ppf(0.975, 8) / 2 / 12000 * 1000, abs=1e-9)
     assert marts("SELECT count(*) FROM marts.resistant_incidence WHERE year = 2025") == [(0,)], \
         "no patient-days in 2025: no incidence"
+
+
+def test_feedback_of_every_establishment(marts):
+    folder = marts.data_dir / "outputs" / "feedback"
+    for finess in (A, B, C, D):
+        assert (folder / finess / "spares_2024.html").exists() and (folder / finess / "spares_2024.xlsx").exists()
+    page = (folder / A / "spares_2024.html").read_text(encoding="utf-8")
+    assert "Surveillance SPARES 2024" in page and "150,0" in page and "<svg" in page  # A's MED rate
+    assert "effectif &lt; 30" in page, "4 tested E. coli: too few to interpret"
+    assert "PAT-CLAIR" not in page and "P1" not in page
+    import polars as pl
+
+    sectors = pl.read_excel(folder / D / "spares_2024.xlsx", sheet_name="Secteurs")
+    # CH rates: B 100, C 100, D 200: D is at the 100th percentile of its category.
+    assert sectors.filter(pl.col("sector") == "ALL")["percentile"].to_list() == [100.0]
+
+
+def test_feedback_sensor_follows_accepted_submissions(marts):
+    sensor = marts.defs.resolve_sensor_def("spares_feedback_sensor")
+    with dg.build_sensor_context(instance=marts.instance, resources=marts.resources) as context:
+        request = sensor(context)
+        assert isinstance(request, dg.RunRequest)
+        assert request.run_config["ops"]["spares_establishment_feedback"]["config"]["finess"] == [A]
+        assert int(context.cursor) > 0
+        assert isinstance(sensor(context), dg.SkipReason), "nothing new since the cursor"

@@ -57,7 +57,10 @@ def _execute(job, **kwargs) -> bool:
     result = job.execute_in_process(raise_on_error=False, **kwargs)
     for event in result.all_events:
         if event.is_step_failure:
-            print(f"  ÉCHEC {event.step_key}: {event.event_specific_data.error.message.strip()}", flush=True)
+            error = event.event_specific_data.error
+            while error.cause is not None:  # the user code's own error, not Dagster's wrapper
+                error = error.cause
+            print(f"  ÉCHEC {event.step_key}: {error.message.strip()}", flush=True)
     return result.success
 
 

@@ -67,4 +67,4 @@ def wilson_interval(successes: int, trials: int, z: float = Z_95) -> tuple[float
     centre = p + z * z / (2 * trials)
     half = z * math.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials))
     denominator = 1 + z * z / trials
-    return (centre - half) / denominator, (centre + half) / denominator
+    return max(0.0, (centre - half) / denominator), min(1.0, (centre + half) / denominator)

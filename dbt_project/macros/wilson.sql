@@ -1,9 +1,9 @@
 {# Wilson score interval bound (95 %), in percent: sign -1 for the lower bound, +1 for the upper. #}
 {% macro wilson_bound(successes, trials, sign) -%}
-    (100.0 * (
+    greatest(0.0, least(100.0, 100.0 * (
         ({{ successes }}::DOUBLE / {{ trials }} + 1.959963984540054 ^ 2 / (2 * {{ trials }}))
         + ({{ sign }}) * 1.959963984540054 * sqrt(
             ({{ successes }}::DOUBLE / {{ trials }}) * (1 - {{ successes }}::DOUBLE / {{ trials }}) / {{ trials }}
             + 1.959963984540054 ^ 2 / (4 * {{ trials }} ^ 2))
-    ) / (1 + 1.959963984540054 ^ 2 / {{ trials }}))
+    ) / (1 + 1.959963984540054 ^ 2 / {{ trials }})))
 {%- endmacro %}

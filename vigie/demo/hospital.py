@@ -55,11 +55,11 @@ def activity(rng, es: Establishment, year: int, days: dict[str, int]) -> pl.Data
 
 
 def consumption(rng, es: Establishment, year: int, days: dict[str, int]) -> pl.DataFrame:
-    level = rng.lognormal(0, 0.18)  # the establishment's own prescribing level
+    level = rng.lognormal(-0.016, 0.18)  # the establishment's own prescribing level, mean 1
     rows = []
     shares = np.array([m[2] for m in ANTIBIOTIC_MIX])
     for sector, jh in days.items():
-        ddd_total = SECTOR_DDD_RATE[sector] * level * (1.02 ** (year - 2019)) * jh / 1000
+        ddd_total = SECTOR_DDD_RATE[sector] * level * (1.01 ** (year - 2023)) * jh / 1000
         weights = rng.dirichlet(shares * 60)
         for (atc, route, _, ddd, unit), weight in zip(ANTIBIOTIC_MIX, weights):
             quantity = ddd_total * weight * ddd

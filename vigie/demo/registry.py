@@ -11,16 +11,16 @@ from vigie.reference import department_regions
 # Share of establishments per category at national scale, and beds (median) per category.
 CATEGORY_SHARES = {"CH": 0.33, "MCO": 0.27, "SMR": 0.15, "LOC": 0.07, "PSY": 0.07, "ESPIC": 0.04,
                    "SLD": 0.03, "CHU": 0.02, "CLCC": 0.013, "HIA": 0.007}
-MEDIAN_BEDS = {"CHU": 1200, "CH": 250, "LOC": 60, "CLCC": 200, "MCO": 100, "ESPIC": 200, "SMR": 90,
-               "SLD": 80, "PSY": 180, "HIA": 300}
+MEDIAN_BEDS = {"CHU": 1200, "CH": 250, "LOC": 70, "CLCC": 200, "MCO": 100, "ESPIC": 200, "SMR": 120,
+               "SLD": 100, "PSY": 320, "HIA": 300}
 # Sectors of each category, with their share of the patient-days.
-CATEGORY_SECTORS = {
-    "CHU": {"MED": 0.42, "CHI": 0.25, "REA": 0.07, "PED": 0.08, "GYO": 0.06, "SMR": 0.12},
-    "CH": {"MED": 0.45, "CHI": 0.18, "REA": 0.04, "PED": 0.05, "GYO": 0.06, "SMR": 0.12, "SLD": 0.10},
+CATEGORY_SECTORS = {  # calibrated so that the national rate is about 310 DDD/1000 patient-days (DOMAIN.md §3)
+    "CHU": {"MED": 0.41, "CHI": 0.24, "REA": 0.07, "PED": 0.07, "GYO": 0.05, "SMR": 0.11, "PSY": 0.05},
+    "CH": {"MED": 0.40, "CHI": 0.14, "REA": 0.03, "PED": 0.04, "GYO": 0.05, "SMR": 0.17, "SLD": 0.11, "PSY": 0.06},
     "LOC": {"MED": 0.40, "SMR": 0.35, "SLD": 0.25},
     "CLCC": {"MED": 0.60, "CHI": 0.35, "REA": 0.05},
-    "MCO": {"MED": 0.35, "CHI": 0.50, "GYO": 0.10, "REA": 0.05},
-    "ESPIC": {"MED": 0.45, "CHI": 0.30, "SMR": 0.25},
+    "MCO": {"MED": 0.34, "CHI": 0.40, "GYO": 0.10, "REA": 0.03, "SMR": 0.13},
+    "ESPIC": {"MED": 0.35, "CHI": 0.20, "SMR": 0.30, "PSY": 0.15},
     "SMR": {"SMR": 1.0},
     "SLD": {"SLD": 1.0},
     "PSY": {"PSY": 1.0},

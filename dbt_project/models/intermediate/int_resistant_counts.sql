@@ -9,7 +9,7 @@ with eligible as (
 ),
 
 days as (
-    select activity.finess, activity.year, activity.sector, sum(activity.patient_days) as patient_days
+    select activity.finess, activity.year, activity.sector, sum(activity.patient_days)::bigint as patient_days
     from {{ ref('stg_spares_activity') }} as activity
     inner join eligible using (finess, year)
     group by all
@@ -18,7 +18,7 @@ days as (
 days_with_all as (
     select * from days
     union all
-    select finess, year, 'ALL', sum(patient_days) from days group by all
+    select finess, year, 'ALL', sum(patient_days)::bigint from days group by all
 ),
 
 located_days as (
@@ -76,7 +76,7 @@ day_levels as (
 ),
 
 denominators as (
-    select year, geo_level, geo_code, sector, phenotype, sum(patient_days) as patient_days,
+    select year, geo_level, geo_code, sector, phenotype, sum(patient_days)::bigint as patient_days,
            count(distinct finess) as n_establishments
     from day_levels
     group by all

@@ -1,7 +1,7 @@
 -- Patient-days of the establishments that sent both consumption and patient-days for a year, per sector
 -- and in all ('ALL'), with their category and region from the registry.
 with activity as (
-    select finess, year, sector, sum(patient_days) as patient_days
+    select finess, year, sector, sum(patient_days)::bigint as patient_days
     from {{ ref('stg_spares_activity') }}
     group by all
 ),
@@ -19,7 +19,7 @@ by_sector as (
 with_all as (
     select * from by_sector
     union all
-    select finess, year, 'ALL' as sector, sum(patient_days) as patient_days
+    select finess, year, 'ALL' as sector, sum(patient_days)::bigint as patient_days
     from by_sector
     group by all
 )

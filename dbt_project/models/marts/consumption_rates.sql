@@ -24,7 +24,7 @@ select
     sector,
     atc_group,
     sum(ddd) as ddd,
-    sum(patient_days) as patient_days,
+    sum(patient_days)::bigint as patient_days,
     case when sum(patient_days) > 0 then sum(ddd) / sum(patient_days) * 1000 end as ddd_per_1000_patient_days,
     count(distinct finess) as n_establishments
 from levels

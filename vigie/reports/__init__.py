@@ -1,0 +1,1 @@
+"""Reports for people, in French: per-establishment feedback (SPARES)."""
