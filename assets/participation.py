@@ -42,11 +42,10 @@ def participation(context: dg.AssetExecutionContext, vigie: VigieResource) -> dg
     year = int(context.partition_key)
     with warehouse.connect(vigie.settings().warehouse_path) as con:
         con.execute(PARTICIPATION_DDL)
-        con.execute("BEGIN TRANSACTION")
-        con.execute("DELETE FROM quality.participation WHERE year = ?", [year])
-        for dataset in YEARLY:
-            con.execute(f"INSERT INTO quality.participation {_year_query(dataset)}", [year, year])
-        con.execute("COMMIT")
+        with warehouse.transaction(con):
+            con.execute("DELETE FROM quality.participation WHERE year = ?", [year])
+            for dataset in YEARLY:
+                con.execute(f"INSERT INTO quality.participation {_year_query(dataset)}", [year, year])
         table = con.sql("SELECT dataset, participants, submissions, rows FROM quality.participation "
                         "WHERE year = ? ORDER BY dataset", params=[year]).pl()
     context.log.info(f"participation {year}: {int(table['participants'].sum())} participant-datasets")

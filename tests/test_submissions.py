@@ -62,3 +62,24 @@ def test_signalement_updated_by_a_later_extraction(land, ingest, query):
     assert sub.status == "accepted", [(f.rule_id, f.values) for f in sub.findings]
     statuses = {r[0]: r[10] for r in _current(query, "signalements")}
     assert statuses == {"ES-2024-001": "CLOSED", "ES-2024-002": "CLOSED"}
+
+
+def test_a_failure_midway_leaves_nothing_half_written(land, ingest, query, settings, monkeypatch):
+    import vigie.ingest
+
+    land("spares_activity", VALID["spares_activity"])
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("killed")
+
+    monkeypatch.setattr(vigie.ingest, "_record", crash)
+    try:
+        ingest("spares_activity")
+    except RuntimeError:
+        pass
+    assert query("SELECT count(*) FROM raw.spares_activity") == [(0,)]
+    assert query("SELECT count(*) FROM raw.submission_keys") == [(0,)]
+    assert len(list((settings.landing_dir / "spares_activity").iterdir())) == 1, "the file waits for the re-run"
+    monkeypatch.undo()
+    assert [s.status for s in ingest("spares_activity").submissions] == ["accepted"]
+    assert query("SELECT count(*) FROM raw.spares_activity") == [(3,)]

@@ -167,8 +167,7 @@ def _next_seq(con) -> int:
 def _load(chunk: list[Submission], typed: pl.DataFrame, dataset: p.Dataset, settings: Settings, con) -> int:
     loaded = [s for s in chunk if s.is_loaded]
     rows = _canonical_rows(typed, loaded, dataset, settings) if loaded else None
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with warehouse.transaction(con):
         _assign(chunk, settings, con)
         if rows is not None:
             con.register("incoming_rows", rows.to_arrow())
@@ -176,10 +175,6 @@ def _load(chunk: list[Submission], typed: pl.DataFrame, dataset: p.Dataset, sett
             con.unregister("incoming_rows")
             _record_keys(loaded, rows, dataset, con)
         _record(chunk, dataset, con)
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     _store_files(chunk, dataset, settings)
     return 0 if rows is None else rows.height
 
@@ -254,13 +249,8 @@ def _finish_without_rows(subs: list[Submission], dataset: p.Dataset, settings: S
     """Duplicates and files rejected before validation: recorded, stored, answered."""
     if not subs:
         return
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with warehouse.transaction(con):
         _assign(subs, settings, con)
         _record(subs, dataset, con)
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     _store_files(subs, dataset, settings)
 

@@ -91,6 +91,18 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 
 @contextmanager
+def transaction(con: duckdb.DuckDBPyConnection):
+    """All or nothing: readers never see half of a write."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
+@contextmanager
 def connect(path: Path, read_only: bool = False):
     """A short-lived connection: DuckDB lets one process write the file at a time."""
     path.parent.mkdir(parents=True, exist_ok=True)
