@@ -37,6 +37,78 @@ ORDER BY r.sector, r.atc_group
 """
 
 
+# An establishment among its category's establishments: percentile, P25-P75, median (only figures on
+# at least 30 tested isolates enter a distribution), its previous year and the national figure.
+RESISTANCE = """
+WITH peers AS (
+    SELECT r.*, est.category FROM marts.resistance_rates r
+    JOIN staging.stg_establishments est ON est.finess = r.geo_code
+    WHERE r.geo_level = 'establishment' AND r.setting = 'HOSP' AND NOT r.low_count
+),
+distribution AS (
+    SELECT year, category, organism, antibiotic, quantile_cont(pct_resistant, 0.25) AS p25,
+           quantile_cont(pct_resistant, 0.5) AS p50, quantile_cont(pct_resistant, 0.75) AS p75, count(*) AS peers
+    FROM peers GROUP BY ALL
+),
+ranked AS (
+    SELECT geo_code, year, organism, antibiotic,
+           100 * percent_rank() OVER (PARTITION BY year, category, organism, antibiotic ORDER BY pct_resistant)
+           AS percentile
+    FROM peers
+)
+SELECT e.organism, e.antibiotic, e.n_tested, e.pct_resistant, e.ci_low, e.ci_high, e.low_count,
+       ranked.percentile, distribution.p25, distribution.p50, distribution.p75, distribution.peers,
+       previous.pct_resistant AS previous_pct, national.pct_resistant AS national_pct
+FROM marts.resistance_rates e
+LEFT JOIN staging.stg_establishments est ON est.finess = e.geo_code
+LEFT JOIN distribution ON distribution.year = e.year AND distribution.category = est.category
+     AND distribution.organism = e.organism AND distribution.antibiotic = e.antibiotic
+LEFT JOIN ranked ON ranked.geo_code = e.geo_code AND ranked.year = e.year
+     AND ranked.organism = e.organism AND ranked.antibiotic = e.antibiotic
+LEFT JOIN marts.resistance_rates previous ON previous.geo_level = 'establishment' AND previous.geo_code = e.geo_code
+     AND previous.year = e.year - 1 AND previous.setting = e.setting
+     AND previous.organism = e.organism AND previous.antibiotic = e.antibiotic
+LEFT JOIN marts.resistance_rates national ON national.geo_level = 'national' AND national.year = e.year
+     AND national.setting = e.setting AND national.organism = e.organism AND national.antibiotic = e.antibiotic
+WHERE e.geo_level = 'establishment' AND e.geo_code = $finess AND e.year = $year AND e.setting = 'HOSP'
+  AND ({pairs})
+ORDER BY e.organism, e.antibiotic
+"""
+
+INCIDENCE = """
+WITH peers AS (
+    SELECT r.*, est.category FROM marts.resistant_incidence r
+    JOIN staging.stg_establishments est ON est.finess = r.geo_code
+    WHERE r.geo_level = 'establishment' AND r.sector = 'ALL'
+),
+distribution AS (
+    SELECT year, category, phenotype, quantile_cont(per_1000_patient_days, 0.25) AS p25,
+           quantile_cont(per_1000_patient_days, 0.5) AS p50, quantile_cont(per_1000_patient_days, 0.75) AS p75
+    FROM peers GROUP BY ALL
+),
+ranked AS (
+    SELECT geo_code, year, phenotype, 100 * percent_rank() OVER (
+        PARTITION BY year, category, phenotype ORDER BY per_1000_patient_days) AS percentile
+    FROM peers
+)
+SELECT e.phenotype, e.n_patients, e.per_1000_patient_days AS rate, e.ci_low, e.ci_high, ranked.percentile,
+       distribution.p25, distribution.p50, distribution.p75, previous.per_1000_patient_days AS previous_rate,
+       national.per_1000_patient_days AS national_rate
+FROM marts.resistant_incidence e
+LEFT JOIN staging.stg_establishments est ON est.finess = e.geo_code
+LEFT JOIN distribution ON distribution.year = e.year AND distribution.category = est.category
+     AND distribution.phenotype = e.phenotype
+LEFT JOIN ranked ON ranked.geo_code = e.geo_code AND ranked.year = e.year AND ranked.phenotype = e.phenotype
+LEFT JOIN marts.resistant_incidence previous ON previous.geo_level = 'establishment'
+     AND previous.geo_code = e.geo_code AND previous.year = e.year - 1 AND previous.sector = e.sector
+     AND previous.phenotype = e.phenotype
+LEFT JOIN marts.resistant_incidence national ON national.geo_level = 'national' AND national.year = e.year
+     AND national.sector = e.sector AND national.phenotype = e.phenotype
+WHERE e.geo_level = 'establishment' AND e.geo_code = $finess AND e.year = $year AND e.sector = 'ALL'
+ORDER BY e.phenotype
+"""
+
+
 def establishments_with_data(con, year: int | None = None) -> list[tuple[str, int]]:
     """(FINESS, latest year) of every establishment in the consumption marts."""
     where = "" if year is None else f"WHERE year = {int(year)}"
@@ -59,21 +131,6 @@ def load(con, finess: str, year: int) -> EstablishmentData:
                          AND atc_group IN ('ALL', 'ACCESS', 'WATCH', 'RESERVE', 'J01') ORDER BY year""",
                       params={"finess": finess}).pl()
     pairs = " OR ".join(f"(e.organism = '{o}' AND e.antibiotic = '{a}')" for o, a in KEY_RESISTANCES)
-    resistance = con.sql(f"""
-        SELECT e.organism, e.antibiotic, e.n_tested, e.pct_resistant, e.ci_low, e.ci_high, e.low_count,
-               n.pct_resistant AS national_pct
-        FROM marts.resistance_rates e
-        LEFT JOIN marts.resistance_rates n ON n.geo_level = 'national' AND n.year = e.year
-             AND n.setting = e.setting AND n.organism = e.organism AND n.antibiotic = e.antibiotic
-        WHERE e.geo_level = 'establishment' AND e.geo_code = $finess AND e.year = $year AND e.setting = 'HOSP'
-          AND ({pairs})
-        ORDER BY e.organism, e.antibiotic""", params=params).pl()
-    incidence = con.sql("""
-        SELECT e.phenotype, e.n_patients, e.per_1000_patient_days AS rate, e.ci_low, e.ci_high,
-               n.per_1000_patient_days AS national_rate
-        FROM marts.resistant_incidence e
-        LEFT JOIN marts.resistant_incidence n ON n.geo_level = 'national' AND n.year = e.year
-             AND n.sector = e.sector AND n.phenotype = e.phenotype
-        WHERE e.geo_level = 'establishment' AND e.geo_code = $finess AND e.year = $year AND e.sector = 'ALL'
-        ORDER BY e.phenotype""", params=params).pl()
+    resistance = con.sql(RESISTANCE.format(pairs=pairs), params=params).pl()
+    incidence = con.sql(INCIDENCE, params=params).pl()
     return EstablishmentData(finess, name, category, region, year, by_sector, by_group, history, resistance, incidence)

@@ -46,19 +46,30 @@ def _resistance(data: EstablishmentData) -> str:
     if data.resistance.is_empty():
         return "<p>Aucun résultat de laboratoire reçu pour cette année.</p>"
     rows = [[f"{r['organism']} – {r['antibiotic']}", str(r["n_tested"]),
-             f"<span class='flag'>effectif &lt; 30</span>" if r["low_count"] else _fmt(r["pct_resistant"]),
-             "–" if r["low_count"] else f"{_fmt(r['ci_low'])} – {_fmt(r['ci_high'])}", _fmt(r["national_pct"])]
+             "<span class='flag'>effectif &lt; 30</span>" if r["low_count"] else _fmt(r["pct_resistant"]),
+             "–" if r["low_count"] else f"{_fmt(r['ci_low'])} – {_fmt(r['ci_high'])}",
+             "–" if r["low_count"] else _fmt(r["percentile"], 0), _band(r), _fmt(r["previous_pct"]),
+             _fmt(r["national_pct"])]
             for r in data.resistance.iter_rows(named=True)]
-    return _table(["Bactérie – antibiotique", "Souches testées", "% R", "IC 95 %", "% R national"], rows)
+    return _table(["Bactérie – antibiotique", "Souches testées", "% R", "IC 95 %", "Votre percentile",
+                   "Catégorie : P25 – médiane – P75", "Année précédente", "% R national"], rows)
 
 
 def _incidence(data: EstablishmentData) -> str:
     if data.incidence.is_empty():
         return "<p>Pas de densité d'incidence : il faut à la fois des résultats de laboratoire et des journées.</p>"
     rows = [[r["phenotype"], str(r["n_patients"]), _fmt(r["rate"], 3),
-             f"{_fmt(r['ci_low'], 3)} – {_fmt(r['ci_high'], 3)}", _fmt(r["national_rate"], 3)]
+             f"{_fmt(r['ci_low'], 3)} – {_fmt(r['ci_high'], 3)}", _fmt(r["percentile"], 0), _band(r, 3),
+             _fmt(r["previous_rate"], 3), _fmt(r["national_rate"], 3)]
             for r in data.incidence.iter_rows(named=True)]
-    return _table(["Phénotype", "Patients", "Pour 1000 JH", "IC 95 %", "National"], rows)
+    return _table(["Phénotype", "Patients", "Pour 1000 JH", "IC 95 %", "Votre percentile",
+                   "Catégorie : P25 – médiane – P75", "Année précédente", "National"], rows)
+
+
+def _band(row: dict, digits: int = 1) -> str:
+    if row["p25"] is None:
+        return "–"
+    return f"{_fmt(row['p25'], digits)} – {_fmt(row['p50'], digits)} – {_fmt(row['p75'], digits)}"
 
 
 def render_html(data: EstablishmentData) -> str:
