@@ -41,13 +41,12 @@ def spares_establishment_feedback(context: dg.AssetExecutionContext, config: Fee
         targets = spares_data.establishments_with_data(con, config.year)
         if config.finess:
             targets = [t for t in targets if t[0] in set(config.finess)]
-        for finess, year in targets:
-            data = spares_data.load(con, finess, year)
-            folder = settings.feedback_dir / finess
+        for data in spares_data.load_all(con, targets):
+            folder = settings.feedback_dir / data.finess
             folder.mkdir(parents=True, exist_ok=True)
-            _write_atomically(folder / f"spares_{year}.html", render_html(data).encode("utf-8"))
-            _write_atomically(folder / f"spares_{year}.xlsx", render_xlsx(data))
-            written.append(finess)
+            _write_atomically(folder / f"spares_{data.year}.html", render_html(data).encode("utf-8"))
+            _write_atomically(folder / f"spares_{data.year}.xlsx", render_xlsx(data))
+            written.append(data.finess)
     context.log.info(f"SPARES feedback written for {len(written)} establishments")
     return dg.MaterializeResult(metadata={
         "reports": len(written), "folder": str(settings.feedback_dir),

@@ -15,7 +15,7 @@ import polars as pl
 from vigie.demo import hospital, laboratory, regional, registry, writer
 from vigie.demo.faults import Fault, faults
 
-COMMUNITY_ISOLATES = {"small": 120, "national": 300}  # primary isolates per community lab and year
+COMMUNITY_ISOLATES = {"small": 120, "national": 270}  # primary isolates per community lab and year
 EHPAD_SHARE = 0.12
 
 

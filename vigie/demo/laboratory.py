@@ -6,9 +6,9 @@ import numpy as np
 import polars as pl
 
 # Diagnostic isolates per 1000 patient-days in hospitals, and shares of community urine isolates.
-HOSPITAL_RATES = {"ESCCOL": 2.3, "STAAUR": 1.6, "KLEPNE": 0.8, "PSEAER": 0.6, "ENCFAE": 0.55, "ENCFAI": 0.2,
-                  "Enterobacter cloacae": 0.45, "Proteus mirabilis": 0.35, "ACISPP": 0.07, "STRPNE": 0.1,
-                  "Staphylococcus epidermidis": 0.4}
+HOSPITAL_RATES = {"ESCCOL": 3.0, "STAAUR": 2.0, "KLEPNE": 1.2, "PSEAER": 0.5, "ENCFAE": 0.45, "ENCFAI": 0.2,
+                  "Enterobacter cloacae": 0.6, "Proteus mirabilis": 0.35, "ACISPP": 0.07, "STRPNE": 0.1,
+                  "Staphylococcus epidermidis": 0.15}
 COMMUNITY_SHARES = {"ESCCOL": 0.72, "KLEPNE": 0.09, "Proteus mirabilis": 0.07, "ENCFAE": 0.06,
                     "Citrobacter koseri": 0.03, "PSEAER": 0.015, "STAAUR": 0.015}
 SCIENTIFIC_NAMES = {"ESCCOL": "Escherichia coli", "KLEPNE": "Klebsiella pneumoniae", "STAAUR": "Staphylococcus aureus",

@@ -28,12 +28,14 @@ WITH ranked AS (
                                    ORDER BY ddd_per_1000_patient_days) AS percentile
     FROM intermediate.int_establishment_consumption_rates WHERE category IS NOT NULL
 )
-SELECT r.sector, r.atc_group, r.ddd, r.patient_days, r.ddd_per_1000_patient_days AS rate,
+SELECT r.finess, r.sector, r.atc_group, r.ddd, r.patient_days, r.ddd_per_1000_patient_days AS rate,
        100 * r.percentile AS percentile, b.p25, b.p50, b.p75, b.n_establishments AS peers
 FROM ranked r
-LEFT JOIN marts.consumption_benchmark b USING (year, category, sector, atc_group)
-WHERE r.finess = $finess AND r.year = $year AND {where}
-ORDER BY r.sector, r.atc_group
+JOIN feedback_targets t ON t.finess = r.finess AND t.year = r.year
+LEFT JOIN marts.consumption_benchmark b
+     ON b.year = r.year AND b.category = r.category AND b.sector = r.sector AND b.atc_group = r.atc_group
+WHERE {where}
+ORDER BY r.finess, r.sector, r.atc_group
 """
 
 
@@ -56,7 +58,7 @@ ranked AS (
            AS percentile
     FROM peers
 )
-SELECT e.organism, e.antibiotic, e.n_tested, e.pct_resistant, e.ci_low, e.ci_high, e.low_count,
+SELECT e.geo_code AS finess, e.organism, e.antibiotic, e.n_tested, e.pct_resistant, e.ci_low, e.ci_high, e.low_count,
        ranked.percentile, distribution.p25, distribution.p50, distribution.p75, distribution.peers,
        previous.pct_resistant AS previous_pct, national.pct_resistant AS national_pct
 FROM marts.resistance_rates e
@@ -70,9 +72,9 @@ LEFT JOIN marts.resistance_rates previous ON previous.geo_level = 'establishment
      AND previous.organism = e.organism AND previous.antibiotic = e.antibiotic
 LEFT JOIN marts.resistance_rates national ON national.geo_level = 'national' AND national.year = e.year
      AND national.setting = e.setting AND national.organism = e.organism AND national.antibiotic = e.antibiotic
-WHERE e.geo_level = 'establishment' AND e.geo_code = $finess AND e.year = $year AND e.setting = 'HOSP'
-  AND ({pairs})
-ORDER BY e.organism, e.antibiotic
+JOIN feedback_targets t ON t.finess = e.geo_code AND t.year = e.year
+WHERE e.geo_level = 'establishment' AND e.setting = 'HOSP' AND ({pairs})
+ORDER BY e.geo_code, e.organism, e.antibiotic
 """
 
 INCIDENCE = """
@@ -91,7 +93,7 @@ ranked AS (
         PARTITION BY year, category, phenotype ORDER BY per_1000_patient_days) AS percentile
     FROM peers
 )
-SELECT e.phenotype, e.n_patients, e.per_1000_patient_days AS rate, e.ci_low, e.ci_high, ranked.percentile,
+SELECT e.geo_code AS finess, e.phenotype, e.n_patients, e.per_1000_patient_days AS rate, e.ci_low, e.ci_high, ranked.percentile,
        distribution.p25, distribution.p50, distribution.p75, previous.per_1000_patient_days AS previous_rate,
        national.per_1000_patient_days AS national_rate
 FROM marts.resistant_incidence e
@@ -104,8 +106,9 @@ LEFT JOIN marts.resistant_incidence previous ON previous.geo_level = 'establishm
      AND previous.phenotype = e.phenotype
 LEFT JOIN marts.resistant_incidence national ON national.geo_level = 'national' AND national.year = e.year
      AND national.sector = e.sector AND national.phenotype = e.phenotype
-WHERE e.geo_level = 'establishment' AND e.geo_code = $finess AND e.year = $year AND e.sector = 'ALL'
-ORDER BY e.phenotype
+JOIN feedback_targets t ON t.finess = e.geo_code AND t.year = e.year
+WHERE e.geo_level = 'establishment' AND e.sector = 'ALL'
+ORDER BY e.geo_code, e.phenotype
 """
 
 
@@ -116,21 +119,36 @@ def establishments_with_data(con, year: int | None = None) -> list[tuple[str, in
                    "GROUP BY finess ORDER BY finess").fetchall()
 
 
-def load(con, finess: str, year: int) -> EstablishmentData:
-    params = {"finess": finess, "year": year}
-    [(name, category, region)] = con.sql(
-        """SELECT coalesce(any_value(e.name), $finess), coalesce(any_value(e.category), '?'),
-                  coalesce(any_value(r.region_code), '?')
-           FROM (SELECT $finess AS finess) f LEFT JOIN staging.stg_establishments e USING (finess)
-           LEFT JOIN reference.regions_departments r ON r.department_code = e.department""",
-        params={"finess": finess}).fetchall()
-    by_sector = con.sql(POSITION.format(where="r.atc_group = 'ALL'"), params=params).pl()
-    by_group = con.sql(POSITION.format(where="r.sector = 'ALL'"), params=params).pl()
-    history = con.sql("""SELECT year, atc_group, ddd_per_1000_patient_days AS rate FROM marts.consumption_rates
-                         WHERE geo_level = 'establishment' AND geo_code = $finess AND sector = 'ALL'
-                         AND atc_group IN ('ALL', 'ACCESS', 'WATCH', 'RESERVE', 'J01') ORDER BY year""",
-                      params={"finess": finess}).pl()
+IDENTITY = """
+SELECT t.finess, coalesce(e.name, t.finess) AS name, coalesce(e.category, '?') AS category,
+       coalesce(r.region_code, '?') AS region_code, t.year
+FROM feedback_targets t
+LEFT JOIN staging.stg_establishments e USING (finess)
+LEFT JOIN reference.regions_departments r ON r.department_code = e.department
+"""
+HISTORY = """
+SELECT c.geo_code AS finess, c.year, c.atc_group, c.ddd_per_1000_patient_days AS rate
+FROM marts.consumption_rates c JOIN (SELECT DISTINCT finess FROM feedback_targets) t ON t.finess = c.geo_code
+WHERE c.geo_level = 'establishment' AND c.sector = 'ALL' AND c.atc_group IN ('ALL', 'ACCESS', 'WATCH', 'RESERVE', 'J01')
+ORDER BY c.geo_code, c.year
+"""
+
+
+def load_all(con, targets: list[tuple[str, int]]):
+    """Yields the data of each (FINESS, year): each query runs once for all establishments."""
+    con.register("feedback_targets", pl.DataFrame(targets, schema=["finess", "year"], orient="row"))
     pairs = " OR ".join(f"(e.organism = '{o}' AND e.antibiotic = '{a}')" for o, a in KEY_RESISTANCES)
-    resistance = con.sql(RESISTANCE.format(pairs=pairs), params=params).pl()
-    incidence = con.sql(INCIDENCE, params=params).pl()
-    return EstablishmentData(finess, name, category, region, year, by_sector, by_group, history, resistance, incidence)
+    queries = {
+        "by_sector": POSITION.format(where="r.atc_group = 'ALL'"), "by_group": POSITION.format(where="r.sector = 'ALL'"),
+        "history": HISTORY, "resistance": RESISTANCE.format(pairs=pairs), "incidence": INCIDENCE,
+    }
+    frames = {name: con.sql(sql).pl() for name, sql in queries.items()}
+    parts = {name: _by_finess(frame) for name, frame in frames.items()}
+    for finess, name, category, region, year in con.sql(IDENTITY).fetchall():
+        own = {key: parts[key].get(finess, frames[key].clear().drop("finess")) for key in queries}
+        yield EstablishmentData(finess, name, category, region, year, **own)
+    con.unregister("feedback_targets")
+
+
+def _by_finess(frame: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    return {key[0]: part.drop("finess") for key, part in frame.partition_by("finess", as_dict=True).items()}
