@@ -1,4 +1,5 @@
-"""The landing sensor: files that land start their ingestion (and the models downstream) within a minute."""
+"""Sensors: files that land are ingested (and the models rebuilt) within a minute; accepted SPARES
+submissions get their establishment's feedback as soon as the marts include them."""
 
 import dagster as dg
 from dagster_dbt import get_asset_key_for_model
@@ -19,7 +20,7 @@ def _selection(datasets: list[str]) -> list[dg.AssetKey]:
 
 @dg.sensor(job=ingest_and_consolidate_job, minimum_interval_seconds=SENSOR_INTERVAL_SECONDS,
            default_status=dg.DefaultSensorStatus.RUNNING,
-           description="Watches landing/<dataset>/ and ingests new files, then their staging models.")
+           description="Watches landing/<dataset>/ and ingests new files, then rebuilds the dbt models.")
 def landing_sensor(context: dg.SensorEvaluationContext, vigie: VigieResource):
     landing = vigie.settings().landing_dir
     signatures = {d: pending_signature(landing, d) for d in ingestion_asset_keys}
@@ -35,12 +36,13 @@ SPARES_DATASETS = ("spares_activity", "spares_consumption", "isolates")
 
 
 def _accepted_since(con, cursor: int) -> tuple[list[str], int, float]:
-    rows = con.sql(f"""SELECT sender, ingest_seq, epoch(ingested_at) FROM raw.submissions
+    rows = con.sql(f"""SELECT sender, ingest_seq, ingested_at FROM raw.submissions
         WHERE ingest_seq > {int(cursor)} AND status IN ('accepted', 'accepted_with_warnings')
         AND dataset IN {SPARES_DATASETS}""").fetchall()
     if not rows:
         return [], cursor, 0.0
-    return sorted({r[0] for r in rows}), max(r[1] for r in rows), max(r[2] for r in rows)
+    # ingested_at is the machine's local time: .timestamp() reads it as such.
+    return sorted({r[0] for r in rows}), max(r[1] for r in rows), max(r[2] for r in rows).timestamp()
 
 
 @dg.sensor(job_name="spares_feedback", minimum_interval_seconds=SENSOR_INTERVAL_SECONDS,
