@@ -157,3 +157,17 @@ def test_bad_file_does_not_stop_the_others(land, ingest, query):
     subs = ingest("spares_activity").submissions
     assert [s.status for s in subs] == ["rejected", "accepted"]
     assert query("SELECT count(*) FROM raw.spares_activity") == [(3,)]
+
+
+def test_a_file_that_breaks_the_reader_is_quarantined(land, ingest):
+    import io
+
+    import polars as pl
+
+    buffer = io.BytesIO()
+    pl.DataFrame({"finess": [["310781406"]], "year": [2024]}).write_parquet(buffer)  # a list, not a value
+    land("spares_activity", buffer.getvalue(), name="nested.parquet")
+    land("spares_activity", VALID["spares_activity"])
+    subs = ingest("spares_activity").submissions
+    assert [s.status for s in subs] == ["rejected", "accepted"]
+    assert subs[0].findings[0].rule_id == "file.readable"

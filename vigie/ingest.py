@@ -82,6 +82,9 @@ def _read(sub: Submission, raw: bytes, dataset: p.Dataset) -> None:
     except UnreadableFile as error:
         sub.reject("file.readable", None, f"fichier illisible : {error}")
         return
+    except Exception as error:  # whatever a malformed file does to a reader, it must not stop the others
+        sub.reject("file.readable", None, f"fichier illisible ({type(error).__name__}) : vérifiez son format")
+        return
     missing = [c.name for c in dataset.columns if c.required and c.name not in text.columns]
     if missing:
         sub.reject("file.required_columns", ", ".join(missing),
