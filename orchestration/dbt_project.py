@@ -12,8 +12,13 @@ from vigie.settings import DBT_PROJECT_DIR
 vigie_dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
 
+SOURCE_FOLDERS = ("models", "seeds", "macros", "tests")
+
+
 def _newest_source_mtime() -> float:
-    files = [p for p in DBT_PROJECT_DIR.rglob("*") if p.suffix in (".sql", ".yml", ".csv") and "target" not in p.parts]
+    """Walks the project's sources only: target/ grows with every dbt run and is read at each start-up."""
+    files = [DBT_PROJECT_DIR / "dbt_project.yml"]
+    files += [p for folder in SOURCE_FOLDERS for p in (DBT_PROJECT_DIR / folder).rglob("*") if p.is_file()]
     return max(p.stat().st_mtime for p in files)
 
 
@@ -24,4 +29,5 @@ def ensure_manifest() -> Path:
         dbt = Path(sys.executable).with_name("dbt")
         subprocess.run([str(dbt), "parse", "--quiet", "--profiles-dir", str(DBT_PROJECT_DIR)],
                        cwd=DBT_PROJECT_DIR, check=True, env={**os.environ, "DO_NOT_TRACK": "1"})
+        manifest.touch()  # a partial parse with nothing new leaves the file as it was: mark it checked
     return manifest

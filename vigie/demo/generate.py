@@ -14,6 +14,7 @@ import polars as pl
 
 from vigie.demo import hospital, laboratory, regional, registry, writer
 from vigie.demo.faults import Fault, faults
+from vigie.reference import department_regions
 
 COMMUNITY_ISOLATES = {"small": 120, "national": 270}  # primary isolates per community lab and year
 EHPAD_SHARE = 0.12
@@ -111,7 +112,6 @@ def _laboratory_year(gen: Generator, scale: str, year: int) -> None:
 
 def _regional_year(gen: Generator, sites, population: pl.DataFrame, year: int) -> None:
     by_region: dict[str, list[str]] = {}
-    from vigie.reference import department_regions
     for department, region in department_regions().items():
         by_region.setdefault(region, []).append(department)
     inhabitants = {d: p for d, y, p in population.filter(pl.col("year") == year).iter_rows()}

@@ -1,6 +1,5 @@
 """Synthetic antibiograms: one row per isolate and antibiotic, with realistic resistance and duplicates."""
 
-import datetime as dt
 
 import numpy as np
 import polars as pl
