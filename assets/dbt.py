@@ -1,4 +1,4 @@
-"""The dbt project as Dagster assets: seeds, staging views and (later) marts, with dbt tests as checks."""
+"""The dbt project as Dagster assets: seeds, staging and intermediate views, marts, with dbt tests as checks."""
 
 import os
 from collections.abc import Mapping
@@ -13,9 +13,11 @@ from orchestration.resources import VigieResource
 
 class VigieDbtTranslator(DagsterDbtTranslator):
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        """Seeds form the `reference` group; a model's group is its mission folder (models/<layer>/<mission>/)."""
         if dbt_resource_props["resource_type"] == "seed":
             return "reference"
-        return super().get_group_name(dbt_resource_props)
+        fqn = dbt_resource_props["fqn"]
+        return fqn[2] if len(fqn) > 3 else super().get_group_name(dbt_resource_props)
 
     def get_owners(self, dbt_resource_props: Mapping[str, Any]):
         return ["team:vigie-data-engineering"]

@@ -81,7 +81,7 @@ def _check_results(report: IngestReport, problems: dict[str, int]) -> list[dg.As
 def _materialization_metadata(report: IngestReport, con, dataset: p.Dataset) -> dict:
     table = warehouse.raw_table(dataset)
     total = con.sql(f"SELECT count(*) FROM {table}").fetchall()[0][0]
-    preview = con.sql(f"SELECT * EXCLUDE (_extra_columns) FROM {table} ORDER BY _submission_id, _line "
+    preview = con.sql(f"SELECT * FROM {table} ORDER BY _submission_id, _line "
                       f"LIMIT {PREVIEW_ROWS}").pl()
     counts = {status: len(report.by_status(status)) for status in ("accepted", WARNED, REJECTED, DUPLICATE)}
     return {

@@ -10,19 +10,21 @@ ensure_manifest()
 from assets.dbt import vigie_dbt_models  # noqa: E402
 from assets.ingestion import ingestion_assets  # noqa: E402
 from assets.participation import participation  # noqa: E402
-from assets.spares_feedback import spares_establishment_feedback  # noqa: E402
+from assets.participant_reports import participant_reports  # noqa: E402
 from orchestration.jobs import (  # noqa: E402
-    consolidation_job, ingest_and_consolidate_job, participation_job, spares_feedback_job,
+    consolidation_job, ingest_and_consolidate_job, participation_job, reports_job,
 )
 from orchestration.resources import build_resources  # noqa: E402
-from orchestration.schedules import nightly_consolidation_schedule, weekly_participation_schedule  # noqa: E402
-from orchestration.sensors import landing_sensor, spares_feedback_sensor  # noqa: E402
+from orchestration.schedules import (  # noqa: E402
+    nightly_consolidation_schedule, nightly_reports_schedule, weekly_participation_schedule,
+)
+from orchestration.sensors import landing_sensor, participant_report_sensor  # noqa: E402
 
 defs = dg.Definitions(
-    assets=[*ingestion_assets, vigie_dbt_models, participation, spares_establishment_feedback],
-    jobs=[ingest_and_consolidate_job, consolidation_job, participation_job, spares_feedback_job],
-    schedules=[nightly_consolidation_schedule, weekly_participation_schedule],
-    sensors=[landing_sensor, spares_feedback_sensor],
+    assets=[*ingestion_assets, vigie_dbt_models, participation, participant_reports],
+    jobs=[ingest_and_consolidate_job, consolidation_job, participation_job, reports_job],
+    schedules=[nightly_consolidation_schedule, nightly_reports_schedule, weekly_participation_schedule],
+    sensors=[landing_sensor, participant_report_sensor],
     resources=build_resources(),
     executor=dg.in_process_executor,
 )

@@ -1,21 +1,16 @@
-"""Jobs: ingestion with consolidation, consolidation alone, and the yearly participation."""
+"""Jobs: ingestion with consolidation, consolidation alone, and the yearly outputs (participation, reports)."""
 
 import dagster as dg
 
 from assets.dbt import vigie_dbt_models
 from assets.ingestion import ingestion_assets
+from assets.participant_reports import participant_reports
 from assets.participation import participation
-from assets.spares_feedback import spares_establishment_feedback
 
 ingest_and_consolidate_job = dg.define_asset_job(
-    "ingest_and_consolidate",
-    selection=dg.AssetSelection.assets(*ingestion_assets, vigie_dbt_models, spares_establishment_feedback),
-    description="Ingests the landing area, rebuilds the dbt models, writes every establishment's feedback "
-                "(what `vigie run` does first).",
-)
-spares_feedback_job = dg.define_asset_job(
-    "spares_feedback", selection=dg.AssetSelection.assets(spares_establishment_feedback),
-    description="Writes the SPARES feedback of the establishments given in the run configuration (all if none).",
+    "ingest_and_consolidate", selection=dg.AssetSelection.assets(*ingestion_assets, vigie_dbt_models),
+    description="Ingests the landing area and rebuilds the dbt models (what `vigie run` does first, before the "
+                "yearly outputs of every year).",
 )
 consolidation_job = dg.define_asset_job(
     "consolidation", selection=dg.AssetSelection.assets(vigie_dbt_models),
@@ -24,4 +19,9 @@ consolidation_job = dg.define_asset_job(
 participation_job = dg.define_asset_job(
     "yearly_participation", selection=dg.AssetSelection.assets(participation),
     description="Participation per dataset for one surveillance year.",
+)
+reports_job = dg.define_asset_job(
+    "yearly_reports", selection=dg.AssetSelection.assets(participant_reports),
+    description="The reports of one surveillance year: of the participants given in the run configuration, or of "
+                "all of them (reports whose figures have not changed are left as they are).",
 )

@@ -4,7 +4,9 @@ import datetime as dt
 
 import dagster as dg
 
-from orchestration.jobs import consolidation_job, participation_job
+from orchestration.jobs import consolidation_job, participation_job, reports_job
+from orchestration.partitions import yearly_partitions
+from orchestration.resources import VigieResource
 
 TIMEZONE = "Europe/Paris"
 
@@ -22,3 +24,21 @@ def weekly_participation_schedule(context: dg.ScheduleEvaluationContext):
     today = (context.scheduled_execution_time or dt.datetime.now()).date()
     for year in (today.year - 1, today.year):
         yield dg.RunRequest(run_key=f"participation-{year}-{today:%Y%m%d}", partition_key=str(year))
+
+
+@dg.schedule(job=reports_job, cron_schedule="0 3 * * *", execution_timezone=TIMEZONE,
+             default_status=dg.DefaultScheduleStatus.RUNNING,
+             description="Every night after the consolidation: the reports of every year with data, so that what a "
+                         "submission changes in its peers' and its next year's reports reaches them too (a report whose "
+                         "figures have not changed is left as it is).")
+def nightly_reports_schedule(context: dg.ScheduleEvaluationContext, vigie: VigieResource):
+    from vigie import warehouse
+
+    day = (context.scheduled_execution_time or dt.datetime.now()).date()
+    valid = set(yearly_partitions.get_partition_keys())
+    try:
+        years = warehouse.years_with_data(vigie.settings().warehouse_path)
+    except warehouse.WarehouseBusy:
+        return dg.SkipReason("the warehouse is busy: the reports wait for the next night")
+    return [dg.RunRequest(run_key=f"nightly-reports-{year}-{day:%Y%m%d}", partition_key=str(year))
+            for year in years if str(year) in valid]

@@ -1,20 +1,25 @@
-"""Sensors: files that land are ingested (and the models rebuilt) within a minute; accepted SPARES
-submissions get their establishment's feedback as soon as the marts include them."""
+"""Sensors: files that land are ingested (and the models rebuilt) within a minute; a participant's accepted
+submissions for a year rewrite its report of that year as soon as the marts include them."""
+
+from collections import defaultdict
 
 import dagster as dg
 from dagster_dbt import get_asset_key_for_model
 
 from assets.dbt import vigie_dbt_models
 from assets.ingestion import ingestion_asset_keys
-from orchestration.jobs import ingest_and_consolidate_job
+from orchestration.jobs import ingest_and_consolidate_job, reports_job
+from orchestration.partitions import yearly_partitions
 from orchestration.resources import VigieResource
 from vigie.landing import pending_signature
 
 SENSOR_INTERVAL_SECONDS = 30
+# Datasets whose key is participant|year and that a participant's report shows.
+REPORTED_DATASETS = ("spares_activity", "spares_consumption", "isolates")
 
 
 def _selection(datasets: list[str]) -> list[dg.AssetKey]:
-    """The datasets' ingestion assets and the dbt models (marts included, so feedback can follow)."""
+    """The datasets' ingestion assets and the dbt models (marts included, so reports can follow)."""
     return [ingestion_asset_keys[d] for d in datasets] + list(vigie_dbt_models.keys)
 
 
@@ -32,38 +37,44 @@ def landing_sensor(context: dg.SensorEvaluationContext, vigie: VigieResource):
                          tags={"vigie/trigger": "landing", "vigie/datasets": ",".join(waiting)})
 
 
-SPARES_DATASETS = ("spares_activity", "spares_consumption", "isolates")
-
-
-def _accepted_since(con, cursor: int) -> tuple[list[str], int, float]:
-    rows = con.sql(f"""SELECT sender, ingest_seq, ingested_at FROM raw.submissions
-        WHERE ingest_seq > {int(cursor)} AND status IN ('accepted', 'accepted_with_warnings')
-        AND dataset IN {SPARES_DATASETS}""").fetchall()
+def accepted_since(con, cursor: int) -> tuple[dict[int, list[str]], int, float]:
+    """Participants per year whose submissions were accepted after `cursor`; the last sequence and time."""
+    rows = con.execute(f"""SELECT k.key_value, s.ingest_seq, epoch(s.ingested_at) FROM raw.submissions s
+        JOIN raw.submission_keys k USING (submission_id)
+        WHERE s.ingest_seq > ? AND s.status IN ('accepted', 'accepted_with_warnings')
+        AND s.dataset IN {REPORTED_DATASETS}""", [cursor]).fetchall()
     if not rows:
-        return [], cursor, 0.0
-    # ingested_at is the machine's local time: .timestamp() reads it as such.
-    return sorted({r[0] for r in rows}), max(r[1] for r in rows), max(r[2] for r in rows).timestamp()
+        return {}, cursor, 0.0
+    by_year: dict[int, set[str]] = defaultdict(set)
+    for key, _, _ in rows:
+        participant, _, year = key.partition("|")
+        if year.isdigit():
+            by_year[int(year)].add(participant)
+    return {y: sorted(p) for y, p in by_year.items()}, max(r[1] for r in rows), max(r[2] for r in rows)
 
 
-@dg.sensor(job_name="spares_feedback", minimum_interval_seconds=SENSOR_INTERVAL_SECONDS,
+@dg.sensor(job=reports_job, minimum_interval_seconds=SENSOR_INTERVAL_SECONDS,
            default_status=dg.DefaultSensorStatus.RUNNING,
-           description="When an establishment's SPARES submissions are accepted and the marts rebuilt, writes its "
-                       "feedback without waiting for the annual run.")
-def spares_feedback_sensor(context: dg.SensorEvaluationContext, vigie: VigieResource):
+           description="When a participant's submissions for a year are accepted and the marts rebuilt, rewrites its "
+                       "report of that year without waiting for the annual run.")
+def participant_report_sensor(context: dg.SensorEvaluationContext, vigie: VigieResource):
     from vigie import warehouse
 
     cursor = int(context.cursor or 0)
     try:
         with warehouse.connect(vigie.settings().warehouse_path, read_only=True) as con:
-            senders, last_seq, last_ingested = _accepted_since(con, cursor)
+            by_year, last_seq, last_ingested = accepted_since(con, cursor)
     except (warehouse.WarehouseBusy, FileNotFoundError):
         return dg.SkipReason("the warehouse is busy or not created yet")
-    if not senders:
-        return dg.SkipReason("no newly accepted SPARES submission")
-    marts = context.instance.get_latest_materialization_event(get_asset_key_for_model([vigie_dbt_models], "consumption_rates"))
+    if not by_year:
+        return dg.SkipReason("no newly accepted submission")
+    marts = context.instance.get_latest_materialization_event(
+        get_asset_key_for_model([vigie_dbt_models], "report_participants"))
     if marts is None or marts.timestamp < last_ingested:
         return dg.SkipReason("waiting for the marts to include the new submissions")
     context.update_cursor(str(last_seq))
-    config = {"ops": {"spares_establishment_feedback": {"config": {"finess": senders}}}}
-    return dg.RunRequest(run_key=f"spares-feedback-{last_seq}", run_config=config,
-                         tags={"vigie/trigger": "accepted_submission"})
+    valid = set(yearly_partitions.get_partition_keys())
+    return [dg.RunRequest(run_key=f"reports-{year}-{last_seq}", partition_key=str(year),
+                          run_config={"ops": {"participant_reports": {"config": {"participants": participants}}}},
+                          tags={"vigie/trigger": "accepted_submission"})
+            for year, participants in sorted(by_year.items()) if str(year) in valid]

@@ -78,12 +78,12 @@ def _rate_findings(submission_id, finess, year, rate, previous) -> list[Finding]
     found = []
     value = f"{finess} {year} : {rate:.1f} DDJ/1000 JH"
     if not RATE_RANGE[0] <= rate <= RATE_RANGE[1]:
-        found.append(Finding(submission_id, "plausibility.ddd_rate", "quantity", WARNING,
+        found.append(Finding(submission_id, "plausibility.ddd_rate", ["quantity"], WARNING,
                              f"consommation peu plausible : hors de l'intervalle {RATE_RANGE[0]:g}-{RATE_RANGE[1]:g} "
                              "DDJ pour 1000 journées d'hospitalisation (vérifiez les unités et les journées)",
                              [], [value], 1))
     if previous and abs(rate / previous - 1) > MAX_YEARLY_CHANGE:
-        found.append(Finding(submission_id, "plausibility.ddd_trend", "quantity", WARNING,
+        found.append(Finding(submission_id, "plausibility.ddd_trend", ["quantity"], WARNING,
                              f"consommation en variation de plus de ±{MAX_YEARLY_CHANGE:.0%} par rapport à l'année "
                              "précédente : vérifiez l'extraction",
                              [], [f"{value} (année précédente : {previous:.1f})"], 1))

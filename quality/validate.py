@@ -16,12 +16,16 @@ MASK = "(masqué)"
 class Finding:
     submission_id: str
     rule_id: str
-    column: str
+    columns: list[str]  # every column the rule involves, the checked one first
     severity: str
     message: str
     lines: list[int]
-    values: list[str]
+    values: list[str]  # per failing line, the cells of `columns` as written, separated by " / "
     n_failing: int
+
+    @property
+    def column(self) -> str:
+        return ", ".join(self.columns)
 
     @property
     def is_critical(self) -> bool:
@@ -45,17 +49,23 @@ def validate_batch(frame: pl.DataFrame, text_frame: pl.DataFrame, dataset: Datas
     return findings
 
 
+def _cell(name: str, text_frame: pl.DataFrame, dataset: Dataset) -> pl.Expr:
+    """A cell as written, for the sender: patient identifiers masked."""
+    if any(c.pseudonymised and c.name == name for c in dataset.columns):
+        return pl.lit(MASK)
+    if name not in text_frame.columns:
+        return pl.lit("(colonne absente)")
+    return pl.col(name).cast(pl.String).fill_null("(vide)")
+
+
 def _findings_for(rule, indexes: list[int], text_frame: pl.DataFrame, dataset: Dataset) -> list[Finding]:
-    masked = any(c.pseudonymised and c.name == rule.column for c in dataset.columns)
+    cells = [_cell(name, text_frame, dataset) for name in rule.columns]
     failing = text_frame[sorted(indexes)].select(
-        "_submission_id", "_line",
-        (pl.lit(MASK) if masked else pl.col(rule.column).fill_null("(vide)")).cast(pl.String).alias("value")
-        if rule.column in text_frame.columns else pl.lit("(colonne absente)").alias("value"),
-    )
+        "_submission_id", "_line", pl.concat_str(cells, separator=" / ").alias("value"))
     findings = []
     for (submission_id,), rows in failing.group_by("_submission_id", maintain_order=True):
         findings.append(Finding(
-            submission_id=submission_id, rule_id=rule.rule_id, column=rule.column, severity=rule.severity,
+            submission_id=submission_id, rule_id=rule.rule_id, columns=list(rule.columns), severity=rule.severity,
             message=rule.message, lines=rows["_line"].head(MAX_LINES_KEPT).to_list(),
             values=rows["value"].head(MAX_LINES_KEPT).to_list(), n_failing=rows.height,
         ))

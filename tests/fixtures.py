@@ -67,13 +67,15 @@ ES-2024-002;750100232;2024-06-10;2024-06-09;3;;NONE;1;1;N;OPEN;
 ROWS = {name: text.strip().count("\n") for name, text in VALID.items()}
 
 
-def with_cell(dataset: str, row: int, column: str, value: str) -> str:
-    """The valid fixture with one cell replaced (row 0 is the first data row, i.e. line 2 of the file)."""
+def with_cell(dataset: str, row: int | tuple[int, ...], column: str, value: str) -> str:
+    """The valid fixture with one cell replaced, or the same cell of several rows (row 0 is the first data row,
+    i.e. line 2 of the file)."""
     lines = VALID[dataset].strip().split("\n")
     header = lines[0].split(";")
-    cells = lines[row + 1].split(";")
-    cells[header.index(column)] = value
-    lines[row + 1] = ";".join(cells)
+    for index in (row,) if isinstance(row, int) else row:
+        cells = lines[index + 1].split(";")
+        cells[header.index(column)] = value
+        lines[index + 1] = ";".join(cells)
     return "\n".join(lines) + "\n"
 
 

@@ -74,7 +74,18 @@ def test_ingestion_assets_carry_ui_metadata(defs):
         dg.AssetCheckKey(dg.AssetKey("raw_isolates"), "current_data_integrity"))
     assert integrity.blocking
     assert defs.resolve_sensor_def("landing_sensor")
-    assert {s.name for s in defs.schedules} == {"nightly_consolidation", "weekly_participation_schedule"}
+    assert {s.name for s in defs.schedules} == {"nightly_consolidation", "nightly_reports_schedule",
+                                                "weekly_participation_schedule"}
+
+
+def test_dbt_groups_come_from_the_mission_folders(defs):
+    graph = defs.resolve_asset_graph()
+    groups = {key.path[-1]: graph.get(key).group_name for key in graph.get_all_asset_keys()}
+    assert groups["consumption_rates"] == "spares" and groups["resistance_phenotype_rates"] == "laboratories"
+    assert groups["establishment_comparisons"] == "reports" and groups["stg_icsha"] == "matis"
+    assert groups["int_establishments"] == "registry" and groups["organisms"] == "reference"
+    reports = graph.get(dg.AssetKey("participant_reports"))
+    assert reports.partitions_def is not None and reports.description and {"html", "pdf", "excel"} <= reports.kinds
 
 
 def test_graph_materializes_and_quarantines(pipeline):

@@ -17,7 +17,7 @@ def test_valid_fixture_is_accepted_with_exact_row_count(dataset, land, ingest, q
     assert query("SELECT status, n_rows FROM raw.submissions") == [("accepted", ROWS[dataset])]
     assert not any(settings.landing_dir.rglob("*.csv")), "the file must leave the landing area"
     assert len(list((settings.archive_dir / dataset).iterdir())) == 1
-    assert len(list(settings.feedback_dir.rglob("*.html"))) == 1
+    assert len(list(settings.receipts_dir.rglob("*.html"))) == 1
 
 
 def test_provenance_and_keys_are_recorded(land, ingest, query):

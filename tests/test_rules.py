@@ -1,6 +1,8 @@
 """Each rule of PROTOCOL.md broken once: the file is rejected (critical) or accepted with a warning, and
 the finding names the rule, the column, the line and the value as written."""
 
+import html
+
 import pytest
 
 from fixtures import VALID, with_cell, without_column
@@ -46,11 +48,18 @@ CASES = [
     ("isolates", 0, "sir", "X", "sir.code", CRITICAL),
     ("isolates", 0, "esbl", "YES", "esbl.code", CRITICAL),
     ("isolates", 0, "carbapenemase", "OXA", "carbapenemase.code", CRITICAL),
-    ("isolates", 1, "organism", "KLEPNE", "isolate_consistent", CRITICAL),
+    ("isolates", 1, "organism", "KLEPNE", "isolate_consistent.organism", CRITICAL),
+    ("isolates", 1, "patient_id", "PAT-CLAIR-999", "isolate_consistent.patient_id", CRITICAL),
+    ("isolates", 1, "specimen", "URINE", "isolate_consistent.specimen", CRITICAL),
+    ("isolates", 1, "setting", "EHPAD", "isolate_consistent.setting", CRITICAL),
+    ("isolates", 1, "sector", "REA", "isolate_consistent.sector", CRITICAL),
+    ("isolates", 1, "department", "31", "isolate_consistent.department", CRITICAL),
+    ("isolates", 1, "esbl", "POS", "isolate_consistent.esbl", WARNING),
+    ("isolates", 1, "carbapenemase", "KPC", "isolate_consistent.carbapenemase", WARNING),
     ("isolates", 1, "antibiotic", "AMX", "unique_rows", CRITICAL),
     ("isolates", 5, "organism", "Bacterium imaginarius", "organism_known", WARNING),
     ("isolates", 5, "antibiotic", "ZZZ", "antibiotic_known", WARNING),
-    ("isolates", 3, "sector", "", "sector_when_hospital", WARNING),
+    ("isolates", (3, 4), "sector", "", "sector_when_hospital", WARNING),
     ("isolates", 5, "department", "", "department_when_community", WARNING),
     ("spiadi_bacteremia", 0, "portal", "IV", "portal.code", CRITICAL),
     ("spiadi_bacteremia", 0, "device_associated", "O", "device_associated.code", CRITICAL),
@@ -96,9 +105,11 @@ def test_rule(dataset, row, column, value, rule, outcome, land, ingest, query, s
     assert sub.status == outcome, [(f.rule_id, f.lines, f.values) for f in sub.findings]
     finding = next((f for f in sub.findings if f.rule_id == rule), None)
     assert finding is not None, [f.rule_id for f in sub.findings]
+    row = row if isinstance(row, int) else row[0]
     assert row + 2 in finding.lines  # line 1 is the header
-    if finding.column == column:
-        assert (value or "(vide)") in finding.values
+    assert column in finding.columns, "the finding names the column that was broken"
+    shown = "(masqué)" if column == "patient_id" else value or "(vide)"
+    assert any(v.split(" / ")[finding.columns.index(column)] == shown for v in finding.values)
     assert finding.message  # in French, for the sender
     stored = query("SELECT rule_id, severity, lines FROM quality.validation_results WHERE rule_id = ?", [rule])
     assert stored and row + 2 in stored[0][2]
@@ -108,9 +119,9 @@ def test_rule(dataset, row, column, value, rule, outcome, land, ingest, query, s
         assert len(list((settings.quarantine_dir / dataset).glob("*.csv"))) == 1
     else:
         assert loaded > 0
-    report = next(settings.feedback_dir.rglob("*.html")).read_text(encoding="utf-8")
-    assert finding.message.split(" :")[0].replace("'", "&#x27;") in report
-    assert f"{row + 2}" in report and "PAT-CLAIR" not in report
+    receipt = html.unescape(next(settings.receipts_dir.rglob("*.html")).read_text(encoding="utf-8"))
+    assert finding.message in receipt and finding.column in receipt
+    assert f"{row + 2}" in receipt and "PAT-CLAIR" not in receipt
 
 
 def test_missing_required_column_rejects_the_file(land, ingest, settings):
@@ -118,7 +129,7 @@ def test_missing_required_column_rejects_the_file(land, ingest, settings):
     [sub] = ingest("spiadi_exposure").submissions
     assert sub.status == "rejected"
     assert sub.findings[0].rule_id == "file.required_columns" and sub.findings[0].column == "patient_days"
-    assert "patient_days" in next(settings.feedback_dir.rglob("*.html")).read_text(encoding="utf-8")
+    assert "patient_days" in next(settings.receipts_dir.rglob("*.html")).read_text(encoding="utf-8")
 
 
 def test_optional_column_may_be_left_out(land, ingest):
@@ -139,7 +150,7 @@ def test_unreadable_files_are_quarantined(name, content, rule, land, ingest, set
     [sub] = ingest("spares_activity").submissions
     assert sub.status == "rejected" and sub.findings[0].rule_id == rule
     assert any((settings.quarantine_dir / "spares_activity").glob(f"*{name}"))
-    assert any((settings.quarantine_dir / "spares_activity").glob("*_rapport.html"))
+    assert any((settings.quarantine_dir / "spares_activity").glob("*_accuse_de_reception.html"))
 
 
 def test_patient_identifier_is_masked_in_findings(land, ingest, settings, query):

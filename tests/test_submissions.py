@@ -4,7 +4,7 @@ from fixtures import VALID, with_cell
 
 
 def _current(query, dataset):
-    return query(f"""SELECT t.* EXCLUDE (_submission_id, _line, _extra_columns) FROM raw.{dataset} t
+    return query(f"""SELECT t.* EXCLUDE (_submission_id, _line, _year, _key) FROM raw.{dataset} t
         JOIN raw.submission_keys k ON k.submission_id = t._submission_id AND k.key_value = t._key
         AND k.superseded_by IS NULL ORDER BY ALL""")
 
@@ -33,7 +33,7 @@ def test_later_submission_supersedes_for_its_key_only(land, ingest, query, setti
     assert current == {("310781406", "MED"): 11000, ("750100232", "MED"): 5000}, "REA of the old file is replaced too"
     assert query("SELECT count(*) FROM raw.spares_activity") == [(4,)], "the earlier rows stay in history"
     assert query("SELECT count(*) FROM raw.submission_keys WHERE superseded_by IS NOT NULL") == [(1,)]
-    feedback = (settings.feedback_dir / "310781406").glob(f"*{sub.submission_id[:12]}.html")
+    feedback = (settings.receipts_dir / "310781406").glob(f"*{sub.submission_id[:12]}.html")
     assert "remplace l'envoi" in next(feedback).read_text(encoding="utf-8").replace("&#x27;", "'")
 
 

@@ -12,11 +12,12 @@ import polars as pl
 
 from quality import plausibility
 from quality.validate import validate_batch
-from quality.rules import add_rule_flags
+from quality.rules import FLAG_PREFIX, add_rule_flags
 from vigie import landing, protocol as p, warehouse
-from vigie.feedback import write_feedback
+from vigie.receipts import write_receipt
 from vigie.parsing import complete_columns, parse
 from vigie.pseudonym import pseudonymise
+from vigie.reference import ddd_conventions
 from vigie.reading import UnreadableFile, read_submission
 from vigie.settings import Settings
 from vigie.submission import DUPLICATE, REJECTED, Submission, now
@@ -43,7 +44,7 @@ def ingest_dataset(name: str, settings: Settings, log: Callable[[str], None] = l
         return report
     with warehouse.connect(settings.warehouse_path) as con:
         without_rows: list[Submission] = []
-        for chunk in _chunks(_received(files, dataset, con, report, without_rows)):
+        for chunk in _chunks(_received(files, dataset, con, report, without_rows, log)):
             typed = _validate(chunk, dataset, con)
             report.rows_loaded += _load(chunk, typed, dataset, settings, con)
             log(f"{name}: {len(chunk)} files validated and stored ({report.rows_loaded:,} rows so far)")
@@ -53,7 +54,7 @@ def ingest_dataset(name: str, settings: Settings, log: Callable[[str], None] = l
     return report
 
 
-def _received(files, dataset: p.Dataset, con, report: IngestReport, without_rows: list[Submission]):
+def _received(files, dataset: p.Dataset, con, report: IngestReport, without_rows: list[Submission], log):
     """Yields the readable new submissions one by one; duplicates (the same bytes already ingested, or twice
     in this batch) and unreadable files go to `without_rows`."""
     seen = set()
@@ -66,47 +67,55 @@ def _received(files, dataset: p.Dataset, con, report: IngestReport, without_rows
             sub.duplicate_of_known = True
         else:
             seen.add(sub.submission_id)
-            _read(sub, raw, dataset)
+            _read(sub, raw, dataset, log)
         if sub.text is None:
             without_rows.append(sub)
         else:
             yield sub
 
 
-def _read(sub: Submission, raw: bytes, dataset: p.Dataset) -> None:
+def _read(sub: Submission, raw: bytes, dataset: p.Dataset, log: Callable[[str], None]) -> None:
     if not landing.is_supported(sub.file.path) and sub.file.path.suffix:
-        sub.reject("file.format", None, f"format {sub.file.path.suffix} non pris en charge : envoyez du CSV, du XLSX ou du Parquet")
+        sub.reject("file.format", [], f"format {sub.file.path.suffix} non pris en charge : envoyez du CSV, du XLSX ou du Parquet")
         return
     try:
         text = read_submission(sub.file.path, raw)
     except UnreadableFile as error:
-        sub.reject("file.readable", None, f"fichier illisible : {error}")
+        log(f"{sub.file.name}: unreadable ({error.detail or error})")
+        sub.reject("file.readable", [], f"fichier illisible : {error}")
         return
     except Exception as error:  # whatever a malformed file does to a reader, it must not stop the others
-        sub.reject("file.readable", None, f"fichier illisible ({type(error).__name__}) : vérifiez son format")
+        log(f"{sub.file.name}: unreadable ({type(error).__name__}: {error})")
+        sub.reject("file.readable", [], "fichier illisible : son contenu ne correspond pas à son format (CSV, XLSX ou "
+                                        "Parquet) ; enregistrez-le de nouveau depuis votre logiciel et renvoyez-le")
         return
+    sub.sender = _sender(text, dataset)
     missing = [c.name for c in dataset.columns if c.required and c.name not in text.columns]
     if missing:
-        sub.reject("file.required_columns", ", ".join(missing),
+        sub.reject("file.required_columns", missing,
                    f"colonne(s) obligatoire(s) absente(s) de l'en-tête : {', '.join(missing)}")
         return
     if text.height == 0:
-        sub.reject("file.empty", None, "le fichier ne contient aucune ligne de données")
+        sub.reject("file.empty", [], "le fichier ne contient aucune ligne de données")
         return
+    # Columns the protocol does not know may hold identifiers: named in the receipt, never stored.
     sub.extra_columns = [c for c in text.columns if c not in dataset.column_names]
-    sub.text = text.with_columns(
+    sub.text = text.drop(sub.extra_columns).with_columns(
         pl.lit(sub.submission_id).alias("_submission_id"),
         (pl.int_range(pl.len(), dtype=pl.Int32) + 2).alias("_line"),  # line 1 is the header
-        (pl.struct(sub.extra_columns).struct.json_encode() if sub.extra_columns else pl.lit(None, pl.String))
-        .alias("_extra_columns"),
-    ).drop(sub.extra_columns)
-    sub.sender = _sender(sub.text, dataset)
+    )
     sub.n_rows = sub.text.height
+    if "atc_code" in sub.text.columns:
+        codes = set(sub.text["atc_code"].drop_nulls().str.to_uppercase().unique())
+        sub.notes = [note for code, note in sorted(ddd_conventions().items()) if code in codes]
 
 
 def _sender(text: pl.DataFrame, dataset: p.Dataset) -> str:
+    """Whom the receipt answers: the establishment or laboratory its rows name most often."""
     if not dataset.sender_column:
         return dataset.default_sender
+    if dataset.sender_column not in text.columns:
+        return "inconnu"
     counts = text[dataset.sender_column].drop_nulls().str.to_uppercase().value_counts(sort=True)
     return landing.safe_name(counts[0, 0]) if counts.height else "inconnu"
 
@@ -125,7 +134,7 @@ def _chunks(pending: list[Submission]):
 
 def _typed(text: pl.DataFrame, dataset: p.Dataset) -> pl.DataFrame:
     typed = complete_columns(parse(text, dataset), dataset)
-    typed = typed.with_columns(text.select("_submission_id", "_line", "_extra_columns"))
+    typed = typed.with_columns(text.select("_submission_id", "_line"))
     return add_rule_flags(typed, dataset)
 
 
@@ -144,23 +153,16 @@ def _validate(chunk: list[Submission], dataset: p.Dataset, con) -> pl.DataFrame:
 
 
 def _canonical_rows(typed: pl.DataFrame, subs: list[Submission], dataset: p.Dataset, settings: Settings) -> pl.DataFrame:
-    loaded = [s.submission_id for s in subs]
-    typed = typed.filter(pl.col("_submission_id").is_in(loaded)).select(
-        *dataset.column_names, "_submission_id", "_line", "_extra_columns")
+    """The rows to store: those of the accepted submissions, less a dating spill (its year keeps its earlier data)."""
+    loaded = pl.col("_submission_id").is_in([s.submission_id for s in subs])
+    spill = f"{FLAG_PREFIX}dating_spill"
+    kept = loaded & pl.col(spill) if spill in typed.columns else loaded
+    typed = typed.filter(kept).select(*dataset.column_names, "_submission_id", "_line", p.ROW_YEAR)
     patient = next((c.name for c in dataset.columns if c.pseudonymised), None)
     if patient:
         typed = pseudonymise(typed, settings.pseudonym_key, dataset.sender_column, patient)
-    year = _year_expression(dataset)
-    typed = typed.with_columns(year.alias("_year"))
     key_parts = [pl.col(k).cast(pl.String).fill_null("") for k in dataset.key]
     return typed.with_columns(pl.concat_str(key_parts, separator="|").alias("_key"))
-
-
-def _year_expression(dataset: p.Dataset) -> pl.Expr:
-    if dataset.year_column is None:
-        return pl.lit(None, pl.Int32)
-    column = pl.col(dataset.year_column)
-    return (column.dt.year() if dataset.column(dataset.year_column).kind == p.DATE else column).cast(pl.Int32)
 
 
 def _next_seq(con) -> int:
@@ -245,7 +247,7 @@ def _store_files(subs: list[Submission], dataset: p.Dataset, settings: Settings)
         folder = settings.quarantine_dir if sub.status == REJECTED else settings.archive_dir
         landing.store(sub.file, folder, dataset.name, sub.submission_id)
         if sub.status != DUPLICATE:
-            write_feedback(sub, settings)
+            write_receipt(sub, settings)
 
 
 def _finish_without_rows(subs: list[Submission], dataset: p.Dataset, settings: Settings, con) -> None:

@@ -26,7 +26,7 @@ def landed_files(landing_dir: Path, dataset: str) -> list[LandedFile]:
     if not folder.is_dir():
         return []
     files = [f for f in folder.iterdir() if f.is_file() and not f.name.startswith(".")]
-    stamped = [LandedFile(f, dt.datetime.fromtimestamp(f.stat().st_mtime)) for f in files]
+    stamped = [LandedFile(f, dt.datetime.fromtimestamp(f.stat().st_mtime, tz=dt.timezone.utc)) for f in files]
     return sorted(stamped, key=lambda f: (f.received_at, f.name))
 
 

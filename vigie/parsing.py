@@ -29,7 +29,7 @@ def _date(raw: pl.Expr) -> pl.Expr:
 
 
 def _code(raw: pl.Expr, column: p.Column) -> pl.Expr:
-    code = raw.str.to_uppercase()
+    code = raw.str.to_uppercase().str.replace_all(r"\s+", " ")
     if column.code_list == "sir":
         code = code.replace("SFP", "I")
     if column.kind == p.CODES:

@@ -6,6 +6,10 @@ so a dataset is added or changed here and nowhere else.
 
 from dataclasses import dataclass, field
 
+import polars as pl
+
+ROW_YEAR = "_year"  # the year of a row: its year column, or the year of its date column
+
 # Column kinds: how a cell is parsed from text.
 TEXT, CODE, CODES, INT, DECIMAL, DATE, YEAR, FINESS = (
     "text", "code", "codes", "int", "decimal", "date", "year", "finess",
@@ -31,12 +35,13 @@ class Dataset:
     mission: str  # the Dagster asset group
     description: str
     columns: tuple[Column, ...]
-    key: tuple[str, ...]  # supersession key; "_year" is the year of the row (year column or sample date)
-    unique_rows: tuple[str, ...] = ()  # columns unique within one submission
+    key: tuple[str, ...]  # supersession key; ROW_YEAR is the year of the row (year column or sample date)
+    unique_rows: tuple[str, ...] = ()  # columns unique within one submission (ROW_YEAR allowed)
     sender_column: str | None = None
     default_sender: str = "inconnu"
     year_column: str | None = "year"  # the year of a row: this column, or the year of this date column
     extra_rules: tuple[str, ...] = field(default=())  # cross-field rules of quality/rules.py
+    spill_share: float | None = None  # a year under this share of a file's rows (for its key) is a dating spill
 
     @property
     def column_names(self) -> list[str]:
@@ -44,6 +49,14 @@ class Dataset:
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
+
+
+def row_year(dataset: Dataset) -> pl.Expr:
+    """The year of each row of a typed frame: its year column, or the year of its date column."""
+    if dataset.year_column is None:
+        return pl.lit(None, pl.Int32)
+    column = pl.col(dataset.year_column)
+    return (column.dt.year() if dataset.column(dataset.year_column).kind == DATE else column).cast(pl.Int32)
 
 
 def _finess(name="finess", required=True, description="FINESS géographique of the establishment"):
@@ -126,16 +139,16 @@ _register(Dataset(
         Column("unit", CODE, code_list="unit", description="Unit of quantity"),
     ),
     key=("finess", "year"), sender_column="finess",
-    extra_rules=("atc_code_format", "ddd_exists"),
+    extra_rules=("atc_code_format", "ddd_exists", "unit_convertible"),
 ))
 
 _register(Dataset(
     name="isolates", mission="laboratories",
     description="Laboratory results, one row per isolate and antibiotic tested (SPARES and PRIMO).",
     columns=(
-        Column("source_id", TEXT, description="FINESS of the hospital or identifier of the community lab"),
+        Column("source_id", CODE, description="FINESS of the hospital or identifier of the community lab"),
         Column("setting", CODE, code_list="setting", description="HOSP, COMM or EHPAD"),
-        Column("isolate_id", TEXT, description="Isolate identifier within source_id"),
+        Column("isolate_id", TEXT, description="Isolate identifier within source_id and the year of its sample"),
         _patient(),
         Column("sex", CODE, code_list="sex", description="Sex"),
         Column("age", INT, minimum=0, maximum=120, description="Age in years"),
@@ -152,10 +165,10 @@ _register(Dataset(
         Column("carbapenemase", CODE, required=False, code_list="carbapenemase",
                description="Carbapenemase result"),
     ),
-    key=("source_id", "_year"), unique_rows=("source_id", "isolate_id", "antibiotic"),
-    sender_column="source_id", year_column="sample_date",
-    extra_rules=("sample_date_not_future", "isolate_consistent", "sector_when_hospital",
-                 "department_when_community", "organism_known", "antibiotic_format", "antibiotic_known"),
+    key=("source_id", ROW_YEAR), unique_rows=("source_id", ROW_YEAR, "isolate_id", "antibiotic"),
+    sender_column="source_id", year_column="sample_date", spill_share=0.05,
+    extra_rules=("sample_date_not_future", "isolate_consistent", "sector_when_hospital", "department_when_community",
+                 "organism_known", "antibiotic_format", "antibiotic_known", "dating_spill"),
 ))
 
 _register(Dataset(
@@ -172,7 +185,7 @@ _register(Dataset(
         Column("acquisition", CODE, code_list="acquisition", description="Place of acquisition"),
     ),
     key=("finess", "year"), unique_rows=("finess", "episode_id"), sender_column="finess",
-    extra_rules=("sample_date_in_year",),
+    extra_rules=("sample_date_in_year", "organism_known"),
 ))
 
 _register(Dataset(
@@ -262,5 +275,5 @@ _register(Dataset(
         _count("prescriptions", required=False, description="Prescriptions containing this ATC"),
     ),
     key=("department", "year"), default_sender="assurance_maladie",
-    extra_rules=("atc_code_format", "ddd_exists"),
+    extra_rules=("atc_code_format", "ddd_exists", "unit_convertible"),
 ))

@@ -10,7 +10,12 @@ SUPPORTED_SUFFIXES = (".csv", ".xlsx", ".parquet")
 
 
 class UnreadableFile(Exception):
-    """The file cannot be read at all; the message is in French, for the sender."""
+    """The file cannot be read at all: the message is a French sentence for the sender; `detail`, the library's own
+    words, is for the engineers' log only."""
+
+    def __init__(self, message: str, detail: str | None = None):
+        super().__init__(message)
+        self.detail = detail
 
 
 def decode(raw: bytes) -> tuple[str, str]:
@@ -66,14 +71,27 @@ def _read_csv(raw: bytes) -> pl.DataFrame:
             truncate_ragged_lines=False,
         )
     except pl.exceptions.PolarsError as error:
-        raise UnreadableFile(f"CSV illisible ({str(error).splitlines()[0]})") from error
+        raise UnreadableFile(_csv_problem(text, separator), str(error).splitlines()[0]) from error
+
+
+def _csv_problem(text: str, separator: str) -> str:
+    """Where a CSV breaks, in words the sender can act on."""
+    rows = csv.reader(io.StringIO(text), delimiter=separator)
+    expected = len(next(rows))
+    for line, fields in enumerate(rows, start=2):
+        if fields and len(fields) != expected:
+            return (f"CSV mal formé : la ligne {line} a {len(fields)} champs alors que l'en-tête en a {expected} "
+                    f"(séparateur « {separator} » ; vérifiez les séparateurs et les guillemets de cette ligne)")
+    return ("CSV mal formé : une valeur entre guillemets n'est pas refermée, ou une ligne n'a pas le nombre de champs "
+            "de l'en-tête ; enregistrez-le de nouveau en CSV depuis votre logiciel")
 
 
 def _read_xlsx(raw: bytes) -> pl.DataFrame:
     try:
         frame = pl.read_excel(io.BytesIO(raw), sheet_id=1, engine="calamine", infer_schema_length=0)
     except Exception as error:  # the engines raise their own types
-        raise UnreadableFile(f"classeur XLSX illisible ({str(error).splitlines()[0]})") from error
+        raise UnreadableFile("classeur XLSX illisible ou endommagé : ouvrez-le dans votre tableur, enregistrez-le de "
+                             "nouveau au format .xlsx et renvoyez-le", str(error).splitlines()[0]) from error
     return frame.with_columns(pl.all().cast(pl.String))
 
 
@@ -81,7 +99,8 @@ def _read_parquet(raw: bytes) -> pl.DataFrame:
     try:
         frame = pl.read_parquet(io.BytesIO(raw))
     except Exception as error:
-        raise UnreadableFile(f"fichier Parquet illisible ({str(error).splitlines()[0]})") from error
+        raise UnreadableFile("fichier Parquet illisible ou endommagé : exportez-le de nouveau et renvoyez-le",
+                             str(error).splitlines()[0]) from error
     return frame.with_columns(
         [pl.col(c).dt.strftime("%Y-%m-%d") if frame.schema[c] in (pl.Date, pl.Datetime) else pl.col(c)
          for c in frame.columns]

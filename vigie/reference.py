@@ -27,25 +27,24 @@ def department_regions() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
-def ddd_keys() -> frozenset[str]:
-    """`ATC|route` pairs that have a DDD, from WHO or from a project convention."""
-    rows = _rows("who_atc_ddd") + _rows("ddd_conventions")
-    return frozenset(f"{row['atc_code']}|{row['route']}" for row in rows)
-
-
-@lru_cache(maxsize=1)
 def ddd_table() -> dict[str, tuple[float, str]]:
-    """`ATC|route` -> (DDD, unit); a convention overrides WHO."""
+    """`ATC|route` -> (DDD, unit): the WHO value unless a convention gives its own (as int_ddd_reference does)."""
     table = {f"{r['atc_code']}|{r['route']}": (float(r["ddd"]), r["unit"]) for r in _rows("who_atc_ddd")}
-    table.update({f"{r['atc_code']}|{r['route']}": (float(r["ddd"]), r["unit"]) for r in _rows("ddd_conventions")})
+    table.update({f"{r['atc_code']}|{r['route']}": (float(r["ddd"]), r["unit"])
+                  for r in _rows("ddd_conventions") if r["ddd"]})
     return table
 
 
 @lru_cache(maxsize=1)
-def organism_names() -> frozenset[str]:
-    """Organism codes and scientific names, upper-cased, as a submission may give either."""
-    rows = _rows("organisms")
-    return frozenset({r["organism_code"].upper() for r in rows} | {r["scientific_name"].upper() for r in rows})
+def ddd_keys() -> frozenset[str]:
+    """`ATC|route` pairs that have a DDD, from WHO or from a project convention."""
+    return frozenset(ddd_table())
+
+
+@lru_cache(maxsize=1)
+def ddd_conventions() -> dict[str, str]:
+    """ATC code -> the convention recalled to senders, in French (one per code)."""
+    return {r["atc_code"]: r["note_fr"] for r in _rows("ddd_conventions")}
 
 
 @lru_cache(maxsize=1)

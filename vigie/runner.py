@@ -17,15 +17,6 @@ def dagster_home(settings: Settings) -> Path:
     return home
 
 
-def _years_with_data(settings: Settings) -> list[int]:
-    from vigie import warehouse
-
-    with warehouse.connect(settings.warehouse_path, read_only=True) as con:
-        years = con.sql("""SELECT DISTINCT split_part(key_value, '|', 2)::INTEGER FROM raw.submission_keys
-                           WHERE regexp_full_match(split_part(key_value, '|', 2), '\\d{4}')""").fetchall()
-    return sorted(y for (y,) in years)
-
-
 def _progress_logger():
     """Prints the assets' own progress lines, and dbt's closing line, on the console."""
     import logging
@@ -69,6 +60,8 @@ def run_all(settings: Settings, year: int | None = None, demo: bool = False) -> 
     dagster_home(settings)
     import dagster as dg
 
+    from vigie import warehouse
+
     from orchestration.definitions import defs
     from orchestration.partitions import yearly_partitions
     from orchestration.resources import build_resources
@@ -82,7 +75,9 @@ def run_all(settings: Settings, year: int | None = None, demo: bool = False) -> 
         job = defs.resolve_job_def("ingest_and_consolidate").with_logger_defs(loggers)
         success = _execute(job, instance=instance, **common)
         valid = set(yearly_partitions.get_partition_keys())
-        yearly = defs.resolve_job_def("yearly_participation").with_logger_defs(loggers)
-        for key in [str(y) for y in ([year] if year else _years_with_data(settings)) if str(y) in valid]:
-            success &= _execute(yearly, instance=instance, partition_key=key, **common)
+        yearly = [defs.resolve_job_def(name).with_logger_defs(loggers) for name in ("yearly_participation", "yearly_reports")]
+        years = [year] if year else warehouse.years_with_data(settings.warehouse_path)
+        for key in [str(y) for y in years if str(y) in valid]:
+            for job in yearly:
+                success &= _execute(job, instance=instance, partition_key=key, **common)
     return success

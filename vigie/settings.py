@@ -9,6 +9,7 @@ DEMO_PSEUDONYM_KEY = "vigie-demo-key-not-for-production"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 SEEDS_DIR = DBT_PROJECT_DIR / "seeds"
+TEMPLATES_DIR = PROJECT_ROOT / "vigie" / "templates"
 
 
 class DemoKeyWarning(UserWarning):
@@ -38,15 +39,21 @@ class Settings:
         return self.data_dir / "outputs"
 
     @property
-    def feedback_dir(self) -> Path:
-        return self.outputs_dir / "feedback"
+    def receipts_dir(self) -> Path:
+        """The receipt of each submission, per sender."""
+        return self.outputs_dir / "receipts"
+
+    @property
+    def reports_dir(self) -> Path:
+        """The yearly reports of each participant."""
+        return self.outputs_dir / "reports"
 
     @property
     def warehouse_path(self) -> Path:
         return self.data_dir / "warehouse.duckdb"
 
     def ensure_dirs(self) -> None:
-        for folder in (self.landing_dir, self.quarantine_dir, self.archive_dir, self.feedback_dir):
+        for folder in (self.landing_dir, self.quarantine_dir, self.archive_dir, self.receipts_dir, self.reports_dir):
             folder.mkdir(parents=True, exist_ok=True)
 
 

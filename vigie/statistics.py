@@ -1,4 +1,4 @@
-"""Confidence intervals used by the marts, with no dependency beyond the standard library."""
+"""Statistics of the marts: confidence intervals (standard library only) and disclosure-safe quantiles."""
 
 import math
 
@@ -68,3 +68,21 @@ def wilson_interval(successes: int, trials: int, z: float = Z_95) -> tuple[float
     half = z * math.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials))
     denominator = 1 + z * z / trials
     return max(0.0, (centre - half) / denominator), min(1.0, (centre + half) / denominator)
+
+
+def harrell_davis_weights(n: int, p: float):
+    """Weights of the n order statistics in the Harrell-Davis estimate of the p quantile: the Beta((n + 1) p,
+    (n + 1)(1 - p)) probability of each interval [(i - 1) / n, i / n]; all positive (Harrell and Davis, 1982)."""
+    import numpy as np
+    from scipy.special import betainc
+
+    return np.diff(betainc((n + 1) * p, (n + 1) * (1 - p), np.arange(n + 1) / n))
+
+
+def harrell_davis_quantiles(values, probabilities) -> list[float]:
+    """Harrell-Davis estimates of the quantiles: weighted means of every value of the sample, so that no estimate is
+    one value of the sample."""
+    import numpy as np
+
+    ordered = np.sort(np.asarray(values, dtype=float))
+    return [float(np.dot(harrell_davis_weights(len(ordered), p), ordered)) for p in probabilities]

@@ -25,6 +25,7 @@ class Submission:
     stored_path: str = ""
     extra_columns: list[str] = field(default_factory=list)
     superseded: list[tuple[str, str]] = field(default_factory=list)  # (key, earlier submission id)
+    notes: list[str] = field(default_factory=list)  # what the receipt recalls to the sender (conventions, ...)
     n_rows: int = 0
 
     @property
@@ -41,8 +42,8 @@ class Submission:
     def is_loaded(self) -> bool:
         return self.status in (ACCEPTED, WARNED)
 
-    def reject(self, rule_id: str, column: str | None, message: str, lines=(), values=()) -> None:
-        self.findings.append(Finding(self.submission_id, rule_id, column or "", CRITICAL, message,
+    def reject(self, rule_id: str, columns: list[str], message: str, lines=(), values=()) -> None:
+        self.findings.append(Finding(self.submission_id, rule_id, list(columns), CRITICAL, message,
                                      list(lines), list(values), max(len(lines), 1)))
 
     def count(self, severity: str) -> int:
@@ -50,4 +51,4 @@ class Submission:
 
 
 def now() -> dt.datetime:
-    return dt.datetime.now().replace(microsecond=0)
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)

@@ -28,7 +28,8 @@ def summary_text(settings: Settings, since: dt.datetime) -> str:
     lines += [f"  {dataset:<24} {n:>10,}".replace(",", " ") for dataset, n in rows]
     lines += [
         f"Entrepôt DuckDB : {settings.warehouse_path}",
-        f"Retours aux expéditeurs : {settings.feedback_dir}",
+        f"Accusés de réception des envois : {settings.receipts_dir}",
+        f"Rapports des participants : {settings.reports_dir}",
         f"Quarantaine : {settings.quarantine_dir}",
         "Interface Dagster : `vigie ui` puis http://127.0.0.1:3000",
         "Requêtes : vigie sql \"select * from staging.stg_spares_activity limit 5\"",

@@ -15,7 +15,6 @@ PROVENANCE_COLUMNS = {
     "_line": "INTEGER NOT NULL",
     "_year": "INTEGER",
     "_key": "VARCHAR NOT NULL",
-    "_extra_columns": "VARCHAR",
 }
 
 BOOKKEEPING_DDL = """
@@ -26,8 +25,8 @@ CREATE TABLE IF NOT EXISTS raw.submissions (
     dataset VARCHAR NOT NULL,
     file_name VARCHAR NOT NULL,
     sender VARCHAR NOT NULL,
-    received_at TIMESTAMP NOT NULL,
-    ingested_at TIMESTAMP NOT NULL,
+    received_at TIMESTAMPTZ NOT NULL,
+    ingested_at TIMESTAMPTZ NOT NULL,
     ingest_seq BIGINT NOT NULL,
     status VARCHAR NOT NULL,
     n_rows BIGINT NOT NULL,
@@ -49,8 +48,8 @@ CREATE TABLE IF NOT EXISTS raw.receipts (
     submission_id VARCHAR NOT NULL,
     dataset VARCHAR NOT NULL,
     file_name VARCHAR NOT NULL,
-    received_at TIMESTAMP NOT NULL,
-    processed_at TIMESTAMP NOT NULL,
+    received_at TIMESTAMPTZ NOT NULL,
+    processed_at TIMESTAMPTZ NOT NULL,
     outcome VARCHAR NOT NULL
 );
 CREATE TABLE IF NOT EXISTS quality.validation_results (
@@ -65,7 +64,7 @@ CREATE TABLE IF NOT EXISTS quality.validation_results (
     n_failing BIGINT NOT NULL,
     lines INTEGER[],
     sample_values VARCHAR[],
-    validated_at TIMESTAMP NOT NULL
+    validated_at TIMESTAMPTZ NOT NULL
 );
 """
 
@@ -121,3 +120,13 @@ def connect(path: Path, read_only: bool = False):
         yield con
     finally:
         con.close()
+
+
+def years_with_data(path: Path) -> list[int]:
+    """Surveillance years of the current submissions (keys ending with a year)."""
+    if not path.exists():
+        return []
+    with connect(path, read_only=True) as con:
+        years = con.sql("""SELECT DISTINCT split_part(key_value, '|', -1)::INTEGER FROM raw.submission_keys
+                           WHERE superseded_by IS NULL AND regexp_full_match(split_part(key_value, '|', -1), '\\d{4}')""").fetchall()
+    return sorted(y for (y,) in years)

@@ -1,46 +1,40 @@
-"""Small inline SVG charts: they open offline, in any browser, with no script."""
+"""Charts of the reports, built with Altair (Vega-Lite) and rendered to static SVG by vl-convert: no script, no
+network, French number format, every axis titled with its unit."""
 
-import html
+import altair as alt
+import vl_convert
 
-WIDTH, ROW, LABEL = 640, 26, 120
+from vigie.reports.document import Chart
 
-
-def position_bars(rows: list[tuple[str, float | None, float | None, float | None, float | None]], unit: str) -> str:
-    """One row per item: the establishment's value (bar) over its peers' P25-P75 band and median (tick)."""
-    values = [v for _, value, p25, p50, p75 in rows for v in (value, p75) if v is not None]
-    top = max(values, default=1) * 1.1 or 1
-    scale = (WIDTH - LABEL - 60) / top
-    parts = []
-    for i, (label, value, p25, p50, p75) in enumerate(rows):
-        y = i * ROW + 4
-        parts.append(f'<text x="0" y="{y + 15}" font-size="12">{html.escape(label)}</text>')
-        if p25 is not None and p75 is not None:
-            parts.append(f'<rect x="{LABEL + p25 * scale:.1f}" y="{y}" width="{max(1, (p75 - p25) * scale):.1f}" '
-                         f'height="20" fill="#d9e6f2"><title>P25-P75 : {p25:.1f} - {p75:.1f}</title></rect>')
-        if p50 is not None:
-            parts.append(f'<line x1="{LABEL + p50 * scale:.1f}" x2="{LABEL + p50 * scale:.1f}" y1="{y - 2}" '
-                         f'y2="{y + 22}" stroke="#1f4e79" stroke-width="2"/>')
-        if value is not None:
-            parts.append(f'<rect x="{LABEL}" y="{y + 6}" width="{value * scale:.1f}" height="8" fill="#c0504d"/>'
-                         f'<text x="{LABEL + value * scale + 4:.1f}" y="{y + 15}" font-size="11">{value:.1f}</text>')
-    height = len(rows) * ROW + 8
-    legend = (f'<p class="legend"><span style="color:#c0504d">■</span> votre établissement ({html.escape(unit)}) '
-              '<span style="color:#9fbcd9">■</span> P25-P75 de votre catégorie '
-              '<span style="color:#1f4e79">│</span> médiane de votre catégorie</p>')
-    return f'<svg width="{WIDTH}" height="{height}" role="img">{"".join(parts)}</svg>{legend}'
+OWN, PEERS, MEDIAN, NATIONAL = "#c0504d", "#cfe0f1", "#1f4e79", "#7f7f7f"
+WIDTH = 520
 
 
-def yearly_line(points: list[tuple[int, float]], unit: str) -> str:
-    """The establishment's own values over the years."""
-    if not points:
-        return "<p>Pas d'historique.</p>"
-    top = max(v for _, v in points) * 1.15 or 1
-    step = (WIDTH - 80) / max(1, len(points) - 1)
-    coords = [(40 + i * step, 150 - v / top * 130) for i, (_, v) in enumerate(points)]
-    line = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
-    marks = "".join(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="#c0504d"/>'
-                    f'<text x="{x - 14:.1f}" y="{y - 8:.1f}" font-size="11">{v:.0f}</text>'
-                    f'<text x="{x - 14:.1f}" y="172" font-size="11">{year}</text>'
-                    for (x, y), (year, v) in zip(coords, points))
-    return (f'<svg width="{WIDTH}" height="180" role="img"><polyline points="{line}" fill="none" '
-            f'stroke="#c0504d" stroke-width="2"/>{marks}</svg><p class="legend">{html.escape(unit)}</p>')
+def to_svg(chart: Chart) -> str:
+    return vl_convert.vegalite_to_svg(chart.spec, format_locale="fr-FR")
+
+
+def position(rows: list[dict], category_title: str, unit: str, description: str) -> Chart:
+    """One line per item: the participant's value (dot) over its peers' interquartile band and median (tick),
+    and the national value (cross). `rows`: label, value, p25, p50, p75, national."""
+    data = alt.Data(values=rows)
+    order = [r["label"] for r in rows]
+    y = alt.Y("label:N", title=category_title, sort=order)
+    x_scale = alt.Scale(zero=True)
+    band = alt.Chart(data).mark_bar(color=PEERS, height=14).encode(
+        y=y, x=alt.X("p25:Q", title=unit, scale=x_scale, axis=alt.Axis(format=",.0f")), x2="p75:Q")
+    median = alt.Chart(data).mark_tick(color=MEDIAN, thickness=2, size=18).encode(y=y, x="p50:Q")
+    national = alt.Chart(data).mark_point(shape="cross", color=NATIONAL, size=60).encode(y=y, x="national:Q")
+    own = alt.Chart(data).mark_circle(color=OWN, size=90, opacity=1).encode(y=y, x="value:Q")
+    layered = (band + median + national + own).properties(width=WIDTH, height=max(60, 26 * len(rows)))
+    return Chart(layered.to_dict(), description)
+
+
+def trend(rows: list[dict], unit: str, description: str) -> Chart:
+    """The participant's value over the years. `rows`: year, value."""
+    base = alt.Chart(alt.Data(values=rows)).encode(
+        x=alt.X("year:O", title="Année", axis=alt.Axis(labelAngle=0)), y=alt.Y("value:Q", title=unit, axis=alt.Axis(format=",.0f"),
+                                                 scale=alt.Scale(zero=True)))
+    layered = (base.mark_line(color=OWN) + base.mark_point(color=OWN, filled=True)
+               + base.mark_text(dy=-10, fontSize=11).encode(text=alt.Text("value:Q", format=",.1f")))
+    return Chart(layered.properties(width=WIDTH, height=180).to_dict(), description)

@@ -1,0 +1,44 @@
+"""The yearly report of each participant, in French (HTML, PDF, XLSX), under outputs/reports/<participant>/<year>/."""
+
+import dagster as dg
+from dagster_dbt import get_asset_key_for_model
+
+from assets.dbt import vigie_dbt_models
+from orchestration.partitions import yearly_partitions
+from orchestration.resources import VigieResource
+from vigie.reports.kinds import REPORT_KINDS
+from vigie.reports.writer import write_reports
+
+SOURCES = ["report_participants", "establishment_comparisons", "consumption_rates"]
+
+
+class ReportSelection(dg.Config):
+    participants: list[str] = []  # empty: every participant with data for the year
+
+
+@dg.asset(
+    partitions_def=yearly_partitions, group_name="reports", owners=["team:vigie-data-engineering"],
+    kinds={"html", "pdf", "excel"}, pool="warehouse",
+    deps=[get_asset_key_for_model([vigie_dbt_models], name) for name in SOURCES],
+    description="The yearly report of each participant for the year of the partition, in French: HTML that opens "
+                "offline, PDF and XLSX, published together (all three or none) under "
+                "outputs/reports/<participant>/<year>/. Establishments: SPARES consumption, resistance and incidence "
+                "against their peers (disclosure-controlled: marts.establishment_comparisons) and the nation. A "
+                "report whose figures have not changed is left as it is.",
+)
+def participant_reports(context: dg.AssetExecutionContext, config: ReportSelection,
+                        vigie: VigieResource) -> dg.MaterializeResult:
+    settings = vigie.settings()
+    year = int(context.partition_key)
+    chosen = config.participants or None
+    written, unchanged = [], []
+    for kind in REPORT_KINDS:
+        summary = write_reports(settings, kind, year, chosen, log=context.log.info)
+        written += summary.written
+        unchanged += summary.unchanged
+    context.log.info(f"reports {year}: {len(written)} written, {len(unchanged)} unchanged")
+    return dg.MaterializeResult(metadata={
+        "reports_written": len(written), "reports_unchanged": len(unchanged),
+        "folder": dg.MetadataValue.path(str(settings.reports_dir)),
+        "participants_written": dg.MetadataValue.json(sorted({p for p, _ in written})[:50]),
+    })

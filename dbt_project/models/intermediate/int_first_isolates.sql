@@ -1,9 +1,0 @@
--- CLSI M39 first isolates: the earliest diagnostic isolate per patient (source + lab patient id), species
--- and calendar year of the sample; screening specimens excluded; ties broken by isolate_id.
-select *
-from {{ ref('int_isolates') }}
-where not is_screening
-qualify row_number() over (
-    partition by source_id, patient_id, organism, year
-    order by sample_date, isolate_id
-) = 1

@@ -1,0 +1,56 @@
+-- For each diagnostic isolate and each resistance phenotype that applies to its organism (phenotype_organisms),
+-- whether it was tested and whether it is positive, by the rule of the resistance_phenotypes seed:
+-- any_resistant (R to one of the antibiotics, among isolates tested for at least one), first_tested_resistant
+-- (the first antibiotic of the list that was tested decides: cefoxitin prevails over oxacillin), esbl_positive
+-- and carbapenemase_positive (tested when the laboratory gave a result).
+with isolates as (
+    select * from {{ ref('int_isolates') }} where organism_known and not is_screening
+),
+
+definitions as (
+    select *, string_split(antibiotics, '|') as antibiotic_list
+    from {{ ref('resistance_phenotypes') }}
+),
+
+applicable as (
+    select distinct
+        isolates.source_id, isolates.year, isolates.isolate_id, isolates.esbl, isolates.carbapenemase,
+        definitions.phenotype, definitions.rule, definitions.antibiotic_list
+    from isolates
+    inner join {{ ref('phenotype_organisms') }} as scopes
+        on scopes.organism_scope in (isolates.organism, isolates.organism_group)
+    inner join definitions on definitions.phenotype = scopes.phenotype
+),
+
+tested as (
+    select
+        applicable.source_id, applicable.year, applicable.isolate_id, applicable.phenotype,
+        bool_or(tests.sir = 'R') as any_resistant,
+        arg_min(tests.sir, list_position(applicable.antibiotic_list, tests.antibiotic)) as first_tested_sir
+    from applicable
+    inner join {{ ref('int_isolate_tests') }} as tests
+        on tests.source_id = applicable.source_id and tests.year = applicable.year
+        and tests.isolate_id = applicable.isolate_id
+        and list_contains(applicable.antibiotic_list, tests.antibiotic)
+    group by applicable.source_id, applicable.year, applicable.isolate_id, applicable.phenotype
+)
+
+select
+    applicable.source_id,
+    applicable.year,
+    applicable.isolate_id,
+    applicable.phenotype,
+    case applicable.rule
+        when 'any_resistant' then tested.any_resistant is not null
+        when 'first_tested_resistant' then tested.first_tested_sir is not null
+        when 'esbl_positive' then applicable.esbl is not null
+        when 'carbapenemase_positive' then applicable.carbapenemase is not null
+    end as is_tested,
+    case applicable.rule
+        when 'any_resistant' then coalesce(tested.any_resistant, false)
+        when 'first_tested_resistant' then coalesce(tested.first_tested_sir = 'R', false)
+        when 'esbl_positive' then coalesce(applicable.esbl = 'POS', false)
+        when 'carbapenemase_positive' then coalesce(applicable.carbapenemase <> 'NEG', false)
+    end as is_positive
+from applicable
+left join tested using (source_id, year, isolate_id, phenotype)

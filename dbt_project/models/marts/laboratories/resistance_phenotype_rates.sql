@@ -1,0 +1,53 @@
+-- Composite resistance proportions on first isolates (DOMAIN.md §4): MRSA among S. aureus; 3GC-R, FQ-R,
+-- carbapenem-R, ESBL and CPE among Enterobacterales and per species; VRE among E. faecium; per year, level and
+-- setting, with Wilson 95 % intervals. Among isolates tested: for at least one antibiotic of the phenotype, or with
+-- an ESBL / carbapenemase result.
+with first_isolates as (
+    select first_isolates.*, geography.region_code
+    from {{ ref('int_first_isolates') }} as first_isolates
+    left join {{ ref('int_isolate_geography') }} as geography using (source_id, year, isolate_id)
+),
+
+headings as (
+    select
+        first_isolates.year,
+        first_isolates.setting,
+        first_isolates.source_id,
+        first_isolates.isolate_id,
+        first_isolates.region_code,
+        phenotypes.phenotype,
+        -- under its scope (a species or a group) and, for a group, under the isolate's own species as well
+        unnest([scopes.organism_scope, first_isolates.organism]) as organism,
+        phenotypes.is_positive
+    from first_isolates
+    inner join {{ ref('int_isolate_phenotypes') }} as phenotypes using (source_id, year, isolate_id)
+    inner join {{ ref('phenotype_organisms') }} as scopes
+        on scopes.phenotype = phenotypes.phenotype
+        and scopes.organism_scope in (first_isolates.organism, first_isolates.organism_group)
+    where phenotypes.is_tested
+),
+
+results as (
+    select distinct * from headings
+),
+
+levels as (
+    {{ geo_fan_out('results', [['national', "'FR'"], ['region', 'region_code'], ['establishment', 'source_id']]) }}
+),
+
+counts as (
+    select
+        year, geo_level, geo_code, setting, phenotype, organism,
+        count(*) as n_tested,
+        count(*) filter (where is_positive) as n_resistant
+    from levels
+    group by year, geo_level, geo_code, setting, phenotype, organism
+)
+
+select
+    year, geo_level, geo_code, setting, phenotype, organism, n_tested, n_resistant,
+    100.0 * n_resistant / n_tested as pct,
+    {{ wilson_bound('n_resistant', 'n_tested', -1) }} as ci_low,
+    {{ wilson_bound('n_resistant', 'n_tested', 1) }} as ci_high,
+    n_tested < {{ disclosure_threshold('min_isolates_resistance') }} as low_count
+from counts

@@ -1,0 +1,91 @@
+"""The report mechanism on hand-made documents: French numbers, one set of figures in every format, atomic
+publication."""
+
+import datetime as dt
+import io
+import os
+
+import openpyxl
+import pytest
+
+from vigie import french
+from vigie.reports import publish as publishing
+from vigie.reports.document import COUNT, INTERVAL, QUARTILES, TEXT, Column, Participant, Report, Section, Table
+from vigie.reports.render import cell_text, render_html, render_xlsx
+
+
+def test_numbers_and_times_in_french():
+    assert french.number(1234.56) == "1\u202f234,6"
+    assert french.number(0.08333, 3) == "0,083"
+    assert french.number(1602, 0) == "1\u202f602"
+    assert french.number(None) == "–"
+    assert french.paris_time(dt.datetime(2026, 1, 15, 23, 30, tzinfo=dt.timezone.utc)) == "16/01/2026 à 00:30"
+    assert french.paris_time(dt.datetime(2026, 7, 15, 12, 0, tzinfo=dt.timezone.utc)) == "15/07/2026 à 14:00"
+
+
+def test_cells_as_the_reader_sees_them():
+    assert cell_text((1.5, 22.25), Column("IC", INTERVAL)) == "1,5 – 22,2"
+    assert cell_text((1, 2, 3), Column("Q", QUARTILES, 2)) == "1,00 – 2,00 – 3,00"
+    assert cell_text(12345, Column("n", COUNT)) == "12\u202f345"
+    assert cell_text(None, Column("x")) == "–"
+
+
+def _report() -> Report:
+    table = Table("Résistances", [Column("Bactérie", TEXT), Column("Souches testées", COUNT),
+                                   Column("Résistantes", unit="% R"), Column("IC 95 %", INTERVAL, unit="% R"),
+                                   Column("Groupe", QUARTILES, unit="% R")],
+                  [["Escherichia coli", 25, 12.0, (5.5, 30.1), None],
+                   ["Klebsiella pneumoniae", 40, 27.5, (15.9, 43.0), (20.0, 25.0, 31.5)]],
+                  ["moins de 30 souches testées", ""], sheet="Résistances")
+    return Report(Participant("establishment", "310781406", "CHU A", [("Catégorie", "CHU")]), 2024, "Rapport 2024",
+                  dt.datetime(2025, 3, 1, 9, 0, tzinfo=dt.timezone.utc), [Section("r", "Résistance", "", [table])])
+
+
+def test_html_shows_units_flags_and_the_date_of_the_data():
+    page = render_html(_report())
+    assert "% R" in page and "moins de 30 souches testées" in page and 'class="flagged"' in page
+    assert "envois reçus jusqu'au 01/03/2025 à 10:00 (heure de Paris)" in page.replace("&#39;", "'")
+    assert "27,5" in page and "15,9 – 43,0" in page and "20,0 – 25,0 – 31,5" in page
+
+
+def test_workbook_holds_the_same_figures_with_french_headers_frozen_and_filtered():
+    book = openpyxl.load_workbook(io.BytesIO(render_xlsx(_report())))
+    sheet = book["Résistances"]
+    assert sheet["A1"].value == "CHU A (310781406)" and "2024" in sheet["A2"].value
+    headers = [c.value for c in sheet[5]]
+    assert headers == ["Bactérie", "Souches testées", "Résistantes (% R)", "IC 95 % – borne basse (% R)",
+                       "IC 95 % – borne haute (% R)", "Groupe – P25 (% R)", "Groupe – médiane (% R)",
+                       "Groupe – P75 (% R)", "Remarque"]
+    assert [c.value for c in sheet[6]] == ["Escherichia coli", 25, 12.0, 5.5, 30.1, None, None, None,
+                                           "moins de 30 souches testées"]
+    assert sheet.freeze_panes == "A6" and sheet.auto_filter.ref == "A5:I7"
+
+
+def test_publication_swaps_whole_versions(tmp_path):
+    link = tmp_path / "310781406" / "2024"
+    publishing.publish(link, {"a.html": b"v1", "a.pdf": b"v1"}, "one")
+    assert (link / "a.html").read_bytes() == b"v1" and publishing.current_fingerprint(link) == "one"
+    publishing.publish(link, {"a.html": b"v2", "a.pdf": b"v2"}, "two")
+    assert (link / "a.pdf").read_bytes() == b"v2"
+    assert sorted(p.name for p in link.parent.iterdir()) == [".2024.two", "2024"], "the old version is cleared"
+
+
+def test_a_publication_that_fails_midway_leaves_the_previous_version_whole(tmp_path, monkeypatch):
+    link = tmp_path / "310781406" / "2024"
+    publishing.publish(link, {"a.html": b"v1", "a.pdf": b"v1"}, "one")
+    real_fsync = os.fsync
+    calls = {"n": 0}
+
+    def disk_fails(fd):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise OSError("disk full")
+        real_fsync(fd)
+
+    monkeypatch.setattr(publishing.os, "fsync", disk_fails)
+    with pytest.raises(OSError):
+        publishing.publish(link, {"a.html": b"v2", "a.pdf": b"v2"}, "two")
+    assert (link / "a.html").read_bytes() == b"v1" and (link / "a.pdf").read_bytes() == b"v1"
+    monkeypatch.undo()
+    publishing.publish(link, {"a.html": b"v3", "a.pdf": b"v3"}, "three")
+    assert sorted(p.name for p in link.parent.iterdir()) == [".2024.three", "2024"], "leftovers are cleared"

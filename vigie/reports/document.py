@@ -1,0 +1,74 @@
+"""What a report is made of, independent of its format: HTML, PDF and XLSX are all rendered from these objects,
+so that no format can show a figure another suppresses."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+TEXT, NUMBER, COUNT, INTERVAL, QUARTILES = "text", "number", "count", "interval", "quartiles"
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str  # in French
+    kind: str = NUMBER  # INTERVAL cells are (low, high), QUARTILES cells (p25, median, p75)
+    digits: int = 1
+    unit: str = ""  # shown under the header, and beside it in a workbook
+
+    @property
+    def parts(self) -> list[str]:
+        """The headers of its columns in a workbook, where intervals and quartiles take one column per figure."""
+        unit = f" ({self.unit})" if self.unit else ""
+        if self.kind == INTERVAL:
+            return [f"{self.header} – borne basse{unit}", f"{self.header} – borne haute{unit}"]
+        if self.kind == QUARTILES:
+            return [f"{self.header} – P25{unit}", f"{self.header} – médiane{unit}", f"{self.header} – P75{unit}"]
+        return [f"{self.header}{unit}"]
+
+
+@dataclass
+class Table:
+    title: str
+    columns: list[Column]
+    rows: list[list]  # cells: None, a string, a number, or a tuple for an interval or quartiles
+    remarks: list[str] = field(default_factory=list)  # one per row, "" when none: small counts and the like
+    sheet: str = ""  # name of its XLSX worksheet (31 characters at most)
+
+    def __post_init__(self):
+        if not self.remarks:
+            self.remarks = [""] * len(self.rows)
+
+
+@dataclass
+class Chart:
+    spec: dict  # a Vega-Lite specification (built with Altair)
+    description: str  # what the chart shows, in words (alternative text)
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    intro: str = ""
+    blocks: list = field(default_factory=list)  # Table, Chart or str (a paragraph)
+
+
+@dataclass
+class Participant:
+    kind: str  # establishment, laboratory, region, ...
+    identifier: str  # FINESS, laboratory or region code
+    name: str
+    details: list[tuple[str, str]] = field(default_factory=list)  # ("Catégorie", "Centre hospitalier"), ...
+
+
+@dataclass
+class Report:
+    participant: Participant
+    year: int
+    title: str
+    data_received_until: dt.datetime | None
+    sections: list[Section]
+    methods: list[str] = field(default_factory=list)  # paragraphs, said once at the end
+
+    @property
+    def tables(self) -> list[Table]:
+        return [block for section in self.sections for block in section.blocks if isinstance(block, Table)]

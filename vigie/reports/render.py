@@ -1,0 +1,95 @@
+"""A report in each of its formats: HTML from a template (offline, charts inline as SVG), PDF from that HTML
+(WeasyPrint), XLSX from the same tables (xlsxwriter). Every format shows the same figures."""
+
+import io
+
+import jinja2
+import xlsxwriter
+
+from vigie import french
+from vigie.reports.charts import to_svg
+from vigie.reports.document import COUNT, INTERVAL, NUMBER, QUARTILES, TEXT, Column, Report, Table
+from vigie.settings import TEMPLATES_DIR
+
+_templates = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES_DIR), autoescape=True,
+                                undefined=jinja2.StrictUndefined)
+
+
+def cell_text(value, column: Column) -> str:
+    """A cell as the reader sees it, numbers in French."""
+    if value is None:
+        return "–"
+    if column.kind in (INTERVAL, QUARTILES):
+        return " – ".join(french.number(v, column.digits) for v in value)
+    if column.kind == COUNT:
+        return french.number(value, 0)
+    if column.kind == NUMBER:
+        return french.number(value, column.digits)
+    return str(value)
+
+
+def data_date(report: Report) -> str:
+    if report.data_received_until is None:
+        return "aucun envoi enregistré"
+    return f"envois reçus jusqu'au {french.paris_time(report.data_received_until)} (heure de Paris)"
+
+
+def render_html(report: Report) -> str:
+    return _templates.get_template("report.html.j2").render(
+        report=report, data_date=data_date(report), cell=cell_text, svg=to_svg)
+
+
+def render_pdf(html: str) -> bytes:
+    from weasyprint import HTML  # imported when needed: it takes a second
+
+    return HTML(string=html, base_url=str(TEMPLATES_DIR)).write_pdf()
+
+
+def _sheet_name(table: Table, taken: set[str]) -> str:
+    base = "".join(ch for ch in (table.sheet or table.title) if ch not in "[]:*?/\\")[:28] or "Tableau"
+    name, n = base, 2
+    while name.lower() in taken:
+        name, n = f"{base[:26]} {n}", n + 1
+    taken.add(name.lower())
+    return name
+
+
+def _xlsx_cells(row: list, columns: list[Column]) -> list:
+    cells = []
+    for value, column in zip(row, columns):
+        width = len(column.parts)
+        cells += [None] * width if value is None else list(value) if width > 1 else [value]
+    return cells
+
+
+def render_xlsx(report: Report) -> bytes:
+    """One worksheet per table: the participant, the year and the date of the data on top, French headers with
+    their units, frozen header row and filters."""
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    bold = workbook.add_format({"bold": True})
+    head = workbook.add_format({"bold": True, "bg_color": "#EEF2F7", "text_wrap": True, "valign": "top", "border": 1})
+    formats = {digits: workbook.add_format({"num_format": "#,##0" + ("." + "0" * digits if digits else "")})
+               for digits in range(0, 5)}
+    taken: set[str] = set()
+    for table in report.tables:
+        sheet = workbook.add_worksheet(_sheet_name(table, taken))
+        sheet.write(0, 0, f"{report.participant.name} ({report.participant.identifier})", bold)
+        sheet.write(1, 0, f"{report.title} – {report.year} – données : {data_date(report)}")
+        sheet.write(2, 0, table.title, bold)
+        headers = [part for column in table.columns for part in column.parts] + (["Remarque"] if any(table.remarks) else [])
+        sheet.write_row(4, 0, headers, head)
+        number_formats = [formats[c.digits if c.kind != COUNT else 0] if c.kind != TEXT else None
+                          for c in table.columns for _ in c.parts]
+        for i, (row, remark) in enumerate(zip(table.rows, table.remarks), start=5):
+            cells = _xlsx_cells(row, table.columns) + ([remark] if any(table.remarks) else [])
+            for j, value in enumerate(cells):
+                fmt = number_formats[j] if j < len(number_formats) else None
+                sheet.write(i, j, value, fmt) if value is not None else sheet.write_blank(i, j, None)
+        sheet.freeze_panes(5, 0)
+        sheet.autofilter(4, 0, 4 + len(table.rows), len(headers) - 1)
+        sheet.set_column(0, 0, 34)
+        sheet.set_column(1, len(headers) - 1, 16)
+        sheet.set_row(4, 45)
+    workbook.close()
+    return buffer.getvalue()
