@@ -106,7 +106,7 @@ CROSS_FIELD = {
                          "code antibiotique absent de la liste de référence (WHONET / EARS-Net) : ligne conservée mais "
                          "exclue des indicateurs"),
     "dating_spill": (("sample_date", "source_id"), WARNING,
-                     "année de prélèvement marginale dans ce fichier (moins de {spill:.0%} de ses lignes pour cette source) : "
+                     "année de prélèvement marginale dans ce fichier (moins de {spill} % de ses lignes pour cette source) : "
                      "lignes non intégrées, les données déjà reçues pour cette année restent en vigueur ; pour corriger "
                      "cette année, envoyez un fichier complet de cette année"),
     "sample_date_in_year": (("sample_date", "year"), WARNING, "date de prélèvement hors de l'année déclarée"),
@@ -152,7 +152,7 @@ def cross_rule_names(dataset: p.Dataset) -> list[str]:
 
 def _cross_rule(name: str, dataset: p.Dataset) -> Rule:
     columns, severity, message = CROSS_FIELD[name]
-    return Rule(name, columns, severity, "flag", message.format(spill=dataset.spill_share or 0),
+    return Rule(name, columns, severity, "flag", message.format(spill=f"{(dataset.spill_share or 0) * 100:g}"),
                 {"flag": FLAG_PREFIX + name})
 
 

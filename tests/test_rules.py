@@ -37,6 +37,9 @@ CASES = [
     ("spares_consumption", 0, "route", "R", "ddd_exists", CRITICAL),
     ("spares_consumption", 0, "unit", "kg", "unit.code", CRITICAL),
     ("spares_consumption", 0, "quantity", "-5", "quantity.range", CRITICAL),
+    ("spares_consumption", 2, "unit", "g", "unit_convertible", CRITICAL),  # colistin: its DDD is in MU
+    ("spares_consumption", 0, "unit", "MU", "unit_convertible", CRITICAL),  # amoxicillin: its DDD is in grams
+    ("community_consumption", 0, "unit", "MU", "unit_convertible", CRITICAL),
     ("isolates", 0, "setting", "HOME", "setting.code", CRITICAL),
     ("isolates", 0, "sex", "X", "sex.code", CRITICAL),
     ("isolates", 0, "age", "121", "age.range", CRITICAL),
@@ -66,6 +69,7 @@ CASES = [
     ("spiadi_bacteremia", 0, "acquisition", "HOME", "acquisition.code", CRITICAL),
     ("spiadi_bacteremia", 1, "episode_id", "B1", "unique_rows", CRITICAL),
     ("spiadi_bacteremia", 0, "sample_date", "2023-12-31", "sample_date_in_year", WARNING),
+    ("spiadi_bacteremia", 0, "organism", "Germe X", "organism_known", WARNING),
     ("spiadi_exposure", 0, "cvc_days", "-1", "cvc_days.range", CRITICAL),
     ("spicmi_procedures", 0, "procedure_code", "XXX", "procedure_code.code", CRITICAL),
     ("spicmi_procedures", 0, "asa", "6", "asa.range", CRITICAL),
@@ -121,6 +125,7 @@ def test_rule(dataset, row, column, value, rule, outcome, land, ingest, query, s
         assert loaded > 0
     receipt = html.unescape(next(settings.receipts_dir.rglob("*.html")).read_text(encoding="utf-8"))
     assert finding.message in receipt and finding.column in receipt
+    assert f"« {finding.values[0]} »" in receipt, "the receipt shows the cells as written"
     assert f"{row + 2}" in receipt and "PAT-CLAIR" not in receipt
 
 
@@ -182,3 +187,54 @@ def test_a_file_that_breaks_the_reader_is_quarantined(land, ingest):
     subs = ingest("spares_activity").submissions
     assert [s.status for s in subs] == ["rejected", "accepted"]
     assert subs[0].findings[0].rule_id == "file.readable"
+
+
+def test_a_cross_field_rule_names_every_column_and_value(land, ingest, settings):
+    land("spares_consumption", with_cell("spares_consumption", 0, "route", "R"))
+    [sub] = ingest("spares_consumption").submissions
+    [finding] = [f for f in sub.findings if f.rule_id == "ddd_exists"]
+    assert finding.columns == ["atc_code", "route"] and finding.values == ["J01CA04 / R"]
+    receipt = html.unescape(next(settings.receipts_dir.rglob("*.html")).read_text(encoding="utf-8"))
+    assert "atc_code, route" in receipt and "« J01CA04 / R »" in receipt
+
+
+def test_a_unit_the_ddd_cannot_take_is_rejected_in_french(land, ingest):
+    land("spares_consumption", with_cell("spares_consumption", 2, "unit", "g"))
+    [sub] = ingest("spares_consumption").submissions
+    [finding] = [f for f in sub.findings if f.rule_id == "unit_convertible"]
+    assert sub.status == "rejected" and finding.lines == [4] and finding.values == ["g / J01XB01 / P"]
+    assert "unité incompatible avec celle de la DDJ" in finding.message and "MU (millions d'unités)" in finding.message
+
+
+def test_a_rejected_file_is_answered_to_the_establishment_it_names(land, ingest, settings):
+    land("spares_activity", without_column("spares_activity", "patient_days"))
+    [sub] = ingest("spares_activity").submissions
+    assert sub.status == "rejected" and sub.sender == "310781406"
+    assert list((settings.receipts_dir / "310781406").glob("*.html")), "not to « inconnu »"
+    assert not (settings.receipts_dir / "inconnu").exists()
+
+
+def test_the_receipt_recalls_the_conventions_of_the_products_sent(land, ingest, settings):
+    land("spares_consumption", VALID["spares_consumption"] + "310781406;2024;MED;J01CR02;O;300;g\n")
+    [sub] = ingest("spares_consumption").submissions
+    assert sub.status == "accepted"
+    receipt = html.unescape(next(settings.receipts_dir.rglob("*.html")).read_text(encoding="utf-8"))
+    assert "quantité en grammes d'amoxicilline" in receipt and "grammes de sulfaméthoxazole" in receipt
+    assert "pipéracilline" not in receipt, "only the conventions of the products in the file"
+
+
+def test_a_broken_csv_is_answered_with_its_line_in_french(land, ingest):
+    land("spares_activity", "finess;year;sector;patient_days\n310781406;2024;MED;100\n310781406;2024;REA;20;x;y\n")
+    [sub] = ingest("spares_activity").submissions
+    [finding] = sub.findings
+    assert finding.rule_id == "file.readable"
+    assert "la ligne 3 a 6 champs alors que l'en-tête en a 4" in finding.message
+    assert "polars" not in finding.message.lower() and "schema" not in finding.message.lower()
+
+
+def test_the_antibiotic_list_covers_laboratory_panels():
+    from vigie.reference import _rows
+
+    rows = {r["antibiotic_code"]: r for r in _rows("antibiotics")}
+    assert {"AZM", "CHL", "CZO", "DOX", "FLC", "KAN", "MTR", "MUP", "TMP"} <= set(rows) and len(rows) >= 80
+    assert all(len(r["atc_code"]) == 7 and r["antibiotic_class"] and r["label_fr"] for r in rows.values())

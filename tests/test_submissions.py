@@ -1,5 +1,8 @@
 """Submission identity and history: duplicates ingested once, later submissions supersede earlier ones."""
 
+import html
+import os
+
 from fixtures import VALID, with_cell
 
 
@@ -83,3 +86,64 @@ def test_a_failure_midway_leaves_nothing_half_written(land, ingest, query, setti
     monkeypatch.undo()
     assert [s.status for s in ingest("spares_activity").submissions] == ["accepted"]
     assert query("SELECT count(*) FROM raw.spares_activity") == [(3,)]
+
+
+LAB_HEADER = "source_id;setting;isolate_id;patient_id;sex;age;sample_date;specimen;department;organism;antibiotic;sir\n"
+
+
+def _lab_rows(year: int, n: int, first: int = 1, day: str = "03-01") -> str:
+    return "".join(f"LAB00042;COMM;{year}-{i};PAT-CLAIR-{i};F;50;{year}-{day};URINE;31;ESCCOL;AMX;S\n"
+                   for i in range(first, first + n))
+
+
+def _current_keys(query):
+    return dict(query("SELECT key_value, n_rows FROM raw.submission_keys WHERE superseded_by IS NULL"))
+
+
+def test_a_dating_spill_never_replaces_the_year_it_barely_touches(land, ingest, query, settings):
+    land("isolates", LAB_HEADER + _lab_rows(2025, 30))
+    ingest("isolates")
+    # A 2024 extraction holding one sample of 1 January 2025 (1 row of 41: under 5 %).
+    land("isolates", LAB_HEADER + _lab_rows(2024, 40) + _lab_rows(2025, 1, first=900, day="01-01"))
+    [sub] = ingest("isolates").submissions
+    assert sub.status == "accepted_with_warnings"
+    [spill] = [f for f in sub.findings if f.rule_id == "dating_spill"]
+    assert spill.lines == [42] and spill.columns == ["sample_date", "source_id"] and spill.values == ["2025-01-01 / LAB00042"]
+    assert _current_keys(query) == {"LAB00042|2025": 30, "LAB00042|2024": 40}, "2025 keeps its 30 rows"
+    assert query("SELECT count(*) FROM raw.isolates WHERE isolate_id = '2025-900'") == [(0,)], "the spill is left out"
+    receipt = html.unescape(next((settings.receipts_dir / "LAB00042").glob(f"*{sub.submission_id[:12]}.html"))
+                            .read_text(encoding="utf-8"))
+    assert "moins de 5 % de ses lignes" in receipt and "restent en vigueur" in receipt and "2025-01-01" in receipt
+
+
+def test_spills_on_both_sides_of_the_main_year(land, ingest, query):
+    land("isolates", LAB_HEADER + _lab_rows(2023, 1, first=800, day="12-31") + _lab_rows(2024, 40)
+         + _lab_rows(2025, 1, first=900, day="01-01"))
+    [sub] = ingest("isolates").submissions
+    assert [f.n_failing for f in sub.findings if f.rule_id == "dating_spill"] == [2]
+    assert _current_keys(query) == {"LAB00042|2024": 40}
+
+
+def test_a_year_with_five_percent_of_the_rows_is_a_submission_for_that_year(land, ingest, query):
+    land("isolates", LAB_HEADER + _lab_rows(2025, 30))
+    ingest("isolates")
+    land("isolates", LAB_HEADER + _lab_rows(2024, 19) + _lab_rows(2025, 1, first=900))  # 1 of 20: 5 %
+    [sub] = ingest("isolates").submissions
+    assert sub.status == "accepted"
+    assert _current_keys(query) == {"LAB00042|2025": 1, "LAB00042|2024": 19}, "the sender replaced its 2025 data"
+
+
+def test_the_same_isolate_number_in_two_years_is_two_isolates(land, ingest, query):
+    rows = ("LAB00042;COMM;7;PAT-CLAIR-1;F;50;2024-05-02;URINE;31;KLEPNE;CTX;R\n"
+            "LAB00042;COMM;7;PAT-CLAIR-2;M;70;2025-05-02;URINE;31;STAAUR;FOX;S\n")
+    land("isolates", LAB_HEADER + rows + _lab_rows(2024, 15, first=100) + _lab_rows(2025, 15, first=100))
+    [sub] = ingest("isolates").submissions
+    assert sub.status == "accepted", [(f.rule_id, f.values) for f in sub.findings]
+
+
+def test_receipt_times_are_in_paris_time(land, ingest, settings):
+    path = land("spares_activity", VALID["spares_activity"])
+    os.utime(path, (1_719_835_200, 1_719_835_200))  # 2024-07-01 12:00 UTC
+    ingest("spares_activity")
+    receipt = next((settings.receipts_dir / "310781406").glob("*.html")).read_text(encoding="utf-8")
+    assert "01/07/2024 à 14:00 (heure de Paris)" in receipt

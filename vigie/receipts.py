@@ -54,7 +54,7 @@ def _values(finding) -> str:
 def _finding_rows(sub) -> list[dict]:
     ordered = sorted(sub.findings, key=lambda f: (f.severity != "critical", f.rule_id))
     return [{"severity": f.severity, "severity_label": SEVERITY_LABELS[f.severity], "message": f.message,
-             "columns": f.column or "–", "n_failing": f.n_failing, "lines": _lines(f), "values": _values(f)}
+             "columns": f.column or "–", "n_failing": f.n_failing, "lines": _lines(f), "found": _values(f)}
             for f in ordered]
 
 

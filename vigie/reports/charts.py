@@ -14,10 +14,15 @@ def to_svg(chart: Chart) -> str:
     return vl_convert.vegalite_to_svg(chart.spec, format_locale="fr-FR")
 
 
-def position(rows: list[dict], category_title: str, unit: str, description: str) -> Chart:
+def _shown(rows: list[dict], digits: int) -> list[dict]:
+    """Figures rounded as the tables show them: a chart never carries more precision than the page."""
+    return [{k: round(v, digits) if isinstance(v, float) else v for k, v in row.items()} for row in rows]
+
+
+def position(rows: list[dict], category_title: str, unit: str, description: str, digits: int = 1) -> Chart:
     """One line per item: the participant's value (dot) over its peers' interquartile band and median (tick),
     and the national value (cross). `rows`: label, value, p25, p50, p75, national."""
-    data = alt.Data(values=rows)
+    data = alt.Data(values=_shown(rows, digits))
     order = [r["label"] for r in rows]
     y = alt.Y("label:N", title=category_title, sort=order)
     x_scale = alt.Scale(zero=True)
@@ -30,9 +35,9 @@ def position(rows: list[dict], category_title: str, unit: str, description: str)
     return Chart(layered.to_dict(), description)
 
 
-def trend(rows: list[dict], unit: str, description: str) -> Chart:
+def trend(rows: list[dict], unit: str, description: str, digits: int = 1) -> Chart:
     """The participant's value over the years. `rows`: year, value."""
-    base = alt.Chart(alt.Data(values=rows)).encode(
+    base = alt.Chart(alt.Data(values=_shown(rows, digits))).encode(
         x=alt.X("year:O", title="Année", axis=alt.Axis(labelAngle=0)), y=alt.Y("value:Q", title=unit, axis=alt.Axis(format=",.0f"),
                                                  scale=alt.Scale(zero=True)))
     layered = (base.mark_line(color=OWN) + base.mark_point(color=OWN, filled=True)
