@@ -18,7 +18,7 @@ class ReportSelection(dg.Config):
 
 @dg.asset(
     partitions_def=yearly_partitions, group_name="reports", owners=["team:vigie-data-engineering"],
-    kinds={"html", "pdf", "excel"}, pool="warehouse",
+    kinds={"html", "pdf", "excel"},  # no warehouse pool: it reads in seconds, then renders without holding it
     deps=[get_asset_key_for_model([vigie_dbt_models], name) for name in SOURCES],
     description="The yearly report of each participant for the year of the partition, in French: HTML that opens "
                 "offline, PDF and XLSX, published together (all three or none) under "

@@ -37,7 +37,7 @@ def nightly_reports_schedule(context: dg.ScheduleEvaluationContext, vigie: Vigie
     day = (context.scheduled_execution_time or dt.datetime.now()).date()
     valid = set(yearly_partitions.get_partition_keys())
     try:
-        years = warehouse.years_with_data(vigie.settings().warehouse_path)
+        years = warehouse.years_with_data(vigie.settings().warehouse_path, wait_seconds=0)
     except warehouse.WarehouseBusy:
         return dg.SkipReason("the warehouse is busy: the reports wait for the next night")
     return [dg.RunRequest(run_key=f"nightly-reports-{year}-{day:%Y%m%d}", partition_key=str(year))

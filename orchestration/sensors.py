@@ -62,7 +62,7 @@ def participant_report_sensor(context: dg.SensorEvaluationContext, vigie: VigieR
 
     cursor = int(context.cursor or 0)
     try:
-        with warehouse.connect(vigie.settings().warehouse_path, read_only=True) as con:
+        with warehouse.connect(vigie.settings().warehouse_path, read_only=True, wait_seconds=0) as con:
             by_year, last_seq, last_ingested = accepted_since(con, cursor)
     except (warehouse.WarehouseBusy, FileNotFoundError):
         return dg.SkipReason("the warehouse is busy or not created yet")

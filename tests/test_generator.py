@@ -62,3 +62,28 @@ def test_generated_files_ingest_as_announced(generated, settings, tmp_path):
     assert {name: outcomes[name] for name in expected_bad} == expected_bad
     good = [status for name, status in outcomes.items() if name not in expected_bad]
     assert set(good) == {"accepted", "duplicate"} and good.count("duplicate") == 1
+
+
+def test_a_late_correction_with_a_dating_spill_keeps_the_next_year(tmp_path, settings):
+    import shutil
+
+    from vigie.ingest import ingest_dataset
+
+    out = tmp_path / "two_years"
+    generate(out, "small", [2024, 2025], seed=7, progress=lambda _: None)
+    files = sorted((out / "isolates").glob("resultats_LAB00001_*"))
+    assert [f.stem for f in files] == ["resultats_LAB00001_2024", "resultats_LAB00001_2024_corrige",
+                                       "resultats_LAB00001_2025"]
+    (settings.landing_dir / "isolates").mkdir()
+    for file in files:
+        shutil.copy2(file, settings.landing_dir / "isolates")
+    statuses = {s.file.path.stem: (s.status, {f.rule_id for f in s.findings})
+                for s in ingest_dataset("isolates", settings).submissions}
+    assert statuses["resultats_LAB00001_2024_corrige"] == ("accepted_with_warnings", {"dating_spill"})
+    import duckdb
+
+    con = duckdb.connect(str(settings.warehouse_path), read_only=True)
+    current = dict(con.sql("""SELECT s.file_name, k.key_value FROM raw.submission_keys k JOIN raw.submissions s
+        USING (submission_id) WHERE k.superseded_by IS NULL""").fetchall())
+    con.close()
+    assert current == {"resultats_LAB00001_2024_corrige.csv": "LAB00001|2024", "resultats_LAB00001_2025.csv": "LAB00001|2025"}

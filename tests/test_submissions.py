@@ -36,8 +36,8 @@ def test_later_submission_supersedes_for_its_key_only(land, ingest, query, setti
     assert current == {("310781406", "MED"): 11000, ("750100232", "MED"): 5000}, "REA of the old file is replaced too"
     assert query("SELECT count(*) FROM raw.spares_activity") == [(4,)], "the earlier rows stay in history"
     assert query("SELECT count(*) FROM raw.submission_keys WHERE superseded_by IS NOT NULL") == [(1,)]
-    feedback = (settings.receipts_dir / "310781406").glob(f"*{sub.submission_id[:12]}.html")
-    assert "remplace l'envoi" in next(feedback).read_text(encoding="utf-8").replace("&#x27;", "'")
+    receipt = (settings.receipts_dir / "310781406").glob(f"*{sub.submission_id[:12]}.html")
+    assert "remplace l'envoi" in html.unescape(next(receipt).read_text(encoding="utf-8"))
 
 
 def test_two_versions_in_one_batch_the_later_wins(land, ingest, query):

@@ -29,9 +29,13 @@ def summary_text(settings: Settings, since: dt.datetime) -> str:
     lines += [
         f"Entrepôt DuckDB : {settings.warehouse_path}",
         f"Accusés de réception des envois : {settings.receipts_dir}",
-        f"Rapports des participants : {settings.reports_dir}",
+        f"Rapports des participants : {_reports(settings)} (participant × année) dans {settings.reports_dir}",
         f"Quarantaine : {settings.quarantine_dir}",
         "Interface Dagster : `vigie ui` puis http://127.0.0.1:3000",
         "Requêtes : vigie sql \"select * from staging.stg_spares_activity limit 5\"",
     ]
     return "\n".join(lines)
+
+
+def _reports(settings: Settings) -> int:
+    return sum(1 for link in settings.reports_dir.glob("*/*") if link.is_symlink())

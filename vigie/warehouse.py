@@ -1,5 +1,6 @@
 """The DuckDB warehouse: its raw and quality schemas, and short-lived connections to it."""
 
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -102,18 +103,24 @@ def transaction(con: duckdb.DuckDBPyConnection):
 
 
 @contextmanager
-def connect(path: Path, read_only: bool = False):
-    """A short-lived connection: DuckDB lets one process write the file at a time."""
+def connect(path: Path, read_only: bool = False, wait_seconds: float = 60):
+    """A short-lived connection: DuckDB lets one process write the file at a time. Another process holding it
+    is waited for, up to `wait_seconds`."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        con = duckdb.connect(str(path), read_only=read_only)
-    except duckdb.IOException as error:
-        if "lock" not in str(error).lower():
-            raise
-        raise WarehouseBusy(
-            f"the warehouse {path} is in use by another process (a run, dbt, or an open session): "
-            "wait for it to end, or close it, then try again"
-        ) from error
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            con = duckdb.connect(str(path), read_only=read_only)
+            break
+        except duckdb.IOException as error:
+            if "lock" not in str(error).lower():
+                raise
+            if time.monotonic() >= deadline:
+                raise WarehouseBusy(
+                    f"the warehouse {path} is in use by another process (a run, dbt, or an open session): "
+                    "wait for it to end, or close it, then try again"
+                ) from error
+            time.sleep(1)
     try:
         if not read_only:
             create_schema(con)
@@ -122,11 +129,11 @@ def connect(path: Path, read_only: bool = False):
         con.close()
 
 
-def years_with_data(path: Path) -> list[int]:
+def years_with_data(path: Path, wait_seconds: float = 60) -> list[int]:
     """Surveillance years of the current submissions (keys ending with a year)."""
     if not path.exists():
         return []
-    with connect(path, read_only=True) as con:
+    with connect(path, read_only=True, wait_seconds=wait_seconds) as con:
         years = con.sql("""SELECT DISTINCT split_part(key_value, '|', -1)::INTEGER FROM raw.submission_keys
                            WHERE superseded_by IS NULL AND regexp_full_match(split_part(key_value, '|', -1), '\\d{4}')""").fetchall()
     return sorted(y for (y,) in years)

@@ -67,6 +67,8 @@ def generate(out: Path, scale: str = "small", years: list[int] | None = None, se
         _regional_year(gen, sites, population, year)
         progress(f"year {year}: {sum(gen.summary.files.values())} files so far")
     _resubmission(gen, sites[0], years[-1])
+    if len(years) > 1:
+        _late_correction_with_spill(gen, scale, years[-2])
     gen.summary.faults = faults(gen.samples)
     for fault in gen.summary.faults:
         folder = out / fault.dataset
@@ -92,9 +94,20 @@ def _hospital_year(gen: Generator, sites, year: int) -> None:
         if "CHI" in days and rng.random() < 0.6:
             gen.write("spicmi_procedures", f"spicmi_{es.finess}_{year}", hospital.spicmi(rng, es, year, days["CHI"]))
         if es.category not in ("PSY", "SLD"):
-            n_primary = max(5, int(sum(days.values()) * sum(laboratory.HOSPITAL_RATES.values()) / 1000))
-            frame = laboratory.isolates(rng, es.finess, "HOSP", year, n_primary, days, None, rng.random() < 0.6)
-            gen.write("isolates", f"labo_{es.finess}_{year}", frame)
+            gen.write("isolates", f"labo_{es.finess}_{year}", _hospital_isolates(rng, es, year, days))
+
+
+def _hospital_isolates(rng, es, year: int, days: dict[str, int]) -> pl.DataFrame:
+    """A hospital laboratory's results; one in ten also analyses community samples, under the hospital's FINESS."""
+    style = str(rng.choice(laboratory.ORGANISM_STYLES))
+    n_primary = max(5, int(sum(days.values()) * sum(laboratory.HOSPITAL_RATES.values()) / 1000))
+    frame = laboratory.isolates(rng, es.finess, "HOSP", year, n_primary, days, None, style)
+    if rng.random() < 0.1:
+        outpatients = laboratory.isolates(rng, es.finess, "COMM", year, max(3, n_primary // 10), None, es.department,
+                                          style)
+        frame = pl.concat([frame, outpatients.with_columns(("V" + pl.col("isolate_id")).alias("isolate_id"))],
+                          how="vertical_relaxed")
+    return frame
 
 
 def _laboratory_year(gen: Generator, scale: str, year: int) -> None:
@@ -104,9 +117,9 @@ def _laboratory_year(gen: Generator, scale: str, year: int) -> None:
         rng = gen.rng("lab", lab, year)
         fq = fq_by_department.setdefault(department, gen.rng("fq", department).uniform(0.75, 1.7))
         n = int(COMMUNITY_ISOLATES[scale] * rng.uniform(0.5, 1.5))
-        as_codes = rng.random() < 0.5
-        community = laboratory.isolates(rng, lab, "COMM", year, n, None, department, as_codes, fq)
-        ehpad = laboratory.isolates(rng, lab, "EHPAD", year, max(3, int(n * EHPAD_SHARE)), None, department, as_codes, fq)
+        style = str(rng.choice(laboratory.ORGANISM_STYLES))
+        community = laboratory.isolates(rng, lab, "COMM", year, n, None, department, style, fq)
+        ehpad = laboratory.isolates(rng, lab, "EHPAD", year, max(3, int(n * EHPAD_SHARE)), None, department, style, fq)
         gen.write("isolates", f"resultats_{lab}_{year}", pl.concat([community, ehpad]))
 
 
@@ -131,6 +144,20 @@ def _resubmission(gen: Generator, es, year: int) -> None:
     path = gen.write("spares_activity", f"spares_activite_{es.finess}_{year}_corrige",
                      hospital.activity(rng, es, year, days), writer.FileStyle("csv"))
     later = time.time() + 1
+    os.utime(path, (later, later))
+
+
+def _late_correction_with_spill(gen: Generator, scale: str, year: int) -> None:
+    """The first community laboratory corrects its results of `year` after sending those of `year + 1`; its
+    extraction holds three samples of 1 January `year + 1`: a dating spill, which must not replace that year."""
+    lab, department = registry.community_labs(gen.rng("labs"), scale)[0]
+    rng = gen.rng("correction", lab, year)
+    frame = laboratory.isolates(rng, lab, "COMM", year, COMMUNITY_ISOLATES[scale], None, department, "name")
+    spill = frame.filter(pl.col("isolate_id").is_in(frame["isolate_id"].unique(maintain_order=True).head(1).to_list()))
+    spill = spill.with_columns(pl.lit(dt.date(year + 1, 1, 1)).alias("sample_date"),
+                               (pl.lit("X") + pl.col("isolate_id")).alias("isolate_id"))
+    path = gen.write("isolates", f"resultats_{lab}_{year}_corrige", pl.concat([frame, spill]), writer.FileStyle("csv"))
+    later = time.time() + 2
     os.utime(path, (later, later))
 
 

@@ -14,15 +14,23 @@ SCIENTIFIC_NAMES = {"ESCCOL": "Escherichia coli", "KLEPNE": "Klebsiella pneumoni
                     "PSEAER": "Pseudomonas aeruginosa", "ENCFAE": "Enterococcus faecalis",
                     "ENCFAI": "Enterococcus faecium", "ACISPP": "Acinetobacter spp.",
                     "STRPNE": "Streptococcus pneumoniae"}
+# How laboratory systems write organisms: codes, names, abbreviations, capitals, subspecies and qualifiers.
+ORGANISM_STYLES = ["code", "name", "abbreviation", "upper", "qualified"]
+QUALIFIED = {"Klebsiella pneumoniae": "Klebsiella pneumoniae subsp. pneumoniae",
+             "Staphylococcus aureus": "Staphylococcus aureus subsp. aureus", "Escherichia coli": "Escherichia  coli"}
 ENTEROBACTERALES = {"ESCCOL", "KLEPNE", "Enterobacter cloacae", "Proteus mirabilis", "Citrobacter koseri"}
-PANELS = {
-    "entero": ["AMX", "AMC", "TZP", "CTX", "CAZ", "FEP", "ETP", "IPM", "CIP", "GEN", "AMK", "SXT"],
-    "entero_urine": ["AMX", "AMC", "MEC", "CTX", "CIP", "OFX", "SXT", "NIT", "FOS"],
-    "staph": ["PEN", "OXA", "FOX", "VAN", "ERY", "CLI", "GEN", "LVX", "SXT", "RIF", "LNZ"],
-    "entero_coccus": ["AMX", "VAN", "TEC", "GEN", "LNZ"],
-    "pseudo": ["TZP", "CAZ", "FEP", "IPM", "MEM", "CIP", "AMK", "TOB", "COL"],
-    "acineto": ["IPM", "MEM", "CIP", "AMK", "GEN", "COL"],
-    "pneumo": ["PEN", "AMX", "CTX", "ERY", "LVX"],
+# Routine panels by WHONET / EARS-Net code: what every laboratory tests, and the optional antibiotics from which
+# each laboratory completes its panel (so that laboratories differ, as they do, for the same number of results).
+PANELS = {  # name: (core, optional, panel size)
+    "entero": (["AMX", "AMC", "TZP", "CTX", "CAZ", "IPM", "CIP", "GEN"],
+               ["FEP", "ETP", "AMK", "SXT", "CZO", "CXM", "FOX", "TMP", "TIC", "PIP", "TOB", "MEM", "ATM"], 12),
+    "entero_urine": (["AMX", "AMC", "CTX", "CIP", "SXT", "NIT", "FOS"], ["MEC", "OFX", "TEM", "CZO", "CXM", "NAL", "TMP"], 9),
+    "staph": (["OXA", "FOX", "VAN", "ERY", "CLI", "GEN", "SXT", "RIF"],
+              ["PEN", "LVX", "LNZ", "KAN", "TOB", "PRI", "FUS", "DOX", "MUP", "TEC", "DAP"], 11),
+    "entero_coccus": (["AMX", "VAN", "TEC"], ["GEH", "LNZ", "TGC"], 5),
+    "pseudo": (["TZP", "CAZ", "FEP", "IPM", "MEM", "CIP", "AMK"], ["TOB", "COL", "TIC", "ATM"], 9),
+    "acineto": (["IPM", "MEM", "CIP", "AMK"], ["GEN", "COL", "TOB", "DOX"], 6),
+    "pneumo": (["PEN", "AMX", "CTX"], ["ERY", "LVX", "CHL", "DOX"], 5),
 }
 # Probabilities of the latent phenotypes by setting.
 ESBL = {"ESCCOL": {"HOSP": 0.07, "COMM": 0.034, "EHPAD": 0.086}, "KLEPNE": {"HOSP": 0.22, "COMM": 0.08, "EHPAD": 0.15},
@@ -35,21 +43,30 @@ BASE_RESISTANCE = {  # antibiotic -> probability of R outside the latent phenoty
     "AMX": 0.55, "AMC": 0.30, "TZP": 0.08, "GEN": 0.06, "AMK": 0.01, "SXT": 0.25, "NIT": 0.02, "FOS": 0.02,
     "MEC": 0.08, "PEN": 0.85, "ERY": 0.20, "CLI": 0.10, "RIF": 0.01, "LNZ": 0.0, "TEC": 0.0, "TOB": 0.05,
     "COL": 0.02, "CAZ": 0.12, "FEP": 0.10, "IPM": 0.15, "MEM": 0.12, "CIP": 0.15, "CTX": 0.02, "ETP": 0.0,
-    "LVX": 0.05, "OFX": 0.12, "VAN": 0.0,
+    "LVX": 0.05, "OFX": 0.12, "VAN": 0.0, "TIC": 0.5, "PIP": 0.45, "CZO": 0.3, "CXM": 0.15, "FOX": 0.05,
+    "TMP": 0.27, "TEM": 0.05, "NAL": 0.15, "KAN": 0.08, "PRI": 0.02, "FUS": 0.08, "DOX": 0.2, "MUP": 0.03,
+    "DAP": 0.0, "GEH": 0.15, "TGC": 0.0, "ATM": 0.15, "CHL": 0.05,
 }
 
 
-def _panel(organism: str, setting: str) -> list[str]:
+def laboratory_panels(rng) -> dict[str, list[str]]:
+    """One laboratory's panels: the core antibiotics and its own choice among the optional ones."""
+    return {name: core + list(rng.choice(optional, size=size - len(core), replace=False))
+            for name, (core, optional, size) in PANELS.items()}
+
+
+def _panel(panels: dict[str, list[str]], organism: str, setting: str) -> list[str]:
     if organism in ENTEROBACTERALES:
-        return PANELS["entero_urine" if setting != "HOSP" else "entero"]
+        return panels["entero_urine" if setting != "HOSP" else "entero"]
     if organism in ("STAAUR", "Staphylococcus epidermidis"):
-        return PANELS["staph"]
+        return panels["staph"]
     if organism in ("ENCFAE", "ENCFAI"):
-        return PANELS["entero_coccus"]
-    return {"PSEAER": PANELS["pseudo"], "ACISPP": PANELS["acineto"], "STRPNE": PANELS["pneumo"]}[organism]
+        return panels["entero_coccus"]
+    return {"PSEAER": panels["pseudo"], "ACISPP": panels["acineto"], "STRPNE": panels["pneumo"]}[organism]
 
 
-def _results(rng, organism: str, setting: str, n: int, fq_factor: float) -> dict[str, np.ndarray]:
+def _results(rng, organism: str, setting: str, n: int, fq_factor: float,
+             panels: dict[str, list[str]]) -> dict[str, np.ndarray]:
     """SIR per antibiotic for n isolates of one organism, from latent phenotypes."""
     u = lambda p: rng.random(n) < p  # noqa: E731
     esbl = u(ESBL.get(organism, {}).get(setting, 0.0))
@@ -58,11 +75,12 @@ def _results(rng, organism: str, setting: str, n: int, fq_factor: float) -> dict
     fq = u(0.10 * fq_factor) | (esbl & u(0.45))
     mrsa = u(MRSA[setting]) if organism == "STAAUR" else u(0.5) if organism == "Staphylococcus epidermidis" else np.zeros(n, bool)
     results = {}
-    for ab in _panel(organism, setting):
+    for ab in _panel(panels, organism, setting):
         r = u(BASE_RESISTANCE.get(ab, 0.05))
         if organism in ENTEROBACTERALES:
             r = {"CTX": c3g, "CAZ": c3g | u(0.01), "FEP": (c3g & u(0.6)), "AMX": u(0.55) | c3g | carb,
                  "AMC": r | c3g | carb, "TZP": r | carb, "ETP": carb & u(0.9), "IPM": carb & u(0.7),
+                 "MEM": carb & u(0.6), "ATM": (c3g & u(0.8)) | u(0.01),
                  "CIP": fq, "OFX": fq, "MEC": r | (c3g & u(0.3))}.get(ab, r)
             if organism in ("KLEPNE", "Enterobacter cloacae") and ab == "AMX":
                 r = np.ones(n, bool)  # intrinsic resistance
@@ -87,8 +105,21 @@ def _dates(rng, year: int, n: int) -> np.ndarray:
     return start + rng.integers(0, 365, n).astype("timedelta64[D]")
 
 
+def _written(organisms: np.ndarray, style: str) -> list[str]:
+    names = [SCIENTIFIC_NAMES.get(o, o) for o in organisms]
+    if style == "code":
+        return [str(o) for o in organisms]
+    if style == "abbreviation":
+        return [f"{n.split()[0][0]}. {n.split(maxsplit=1)[1]}" if " " in n else n for n in names]
+    if style == "upper":
+        return [n.upper() for n in names]
+    if style == "qualified":
+        return [QUALIFIED.get(n, n) for n in names]
+    return names
+
+
 def isolates(rng, source_id: str, setting: str, year: int, n_primary: int, sectors: dict[str, int] | None,
-             department: str | None, names_as_codes: bool, fq_factor: float = 1.0) -> pl.DataFrame:
+             department: str | None, organism_style: str, fq_factor: float = 1.0) -> pl.DataFrame:
     """Antibiograms of one source for one year: primary isolates, repeats and screening isolates."""
     shares = HOSPITAL_RATES if setting == "HOSP" else COMMUNITY_SHARES
     organisms, weights = zip(*shares.items())
@@ -112,17 +143,18 @@ def isolates(rng, source_id: str, setting: str, year: int, n_primary: int, secto
     else:
         specimen = rng.choice(["URINE", "PUS", "OTHER"], n, p=[0.95, 0.03, 0.02])
         sector = np.full(n, None)
+    panels = laboratory_panels(rng)
     isolate_index, antibiotic, sir = [], [], []
     esbl, carbapenemase = np.full(n, None, dtype=object), np.full(n, None, dtype=object)
     for org in np.unique(organism):
         idx = np.flatnonzero(organism == org)
-        results = _results(rng, str(org), setting, len(idx), fq_factor)
+        results = _results(rng, str(org), setting, len(idx), fq_factor, panels)
         esbl[idx], carbapenemase[idx] = results.pop("_esbl"), results.pop("_carbapenemase")
         for ab, values in results.items():
             isolate_index.append(idx)
             antibiotic.append(np.full(len(idx), ab))
             sir.append(values)
-    written = np.array([SCIENTIFIC_NAMES.get(o, o) for o in organism]) if not names_as_codes else organism
+    written = _written(organism, organism_style)
     per_isolate = pl.DataFrame({
         "isolate_id": [f"{setting[0]}{year}-{i:06d}" for i in range(n)],
         "patient_id": [f"P{setting[0]}{p:07d}" for p in patient],

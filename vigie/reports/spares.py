@@ -17,10 +17,10 @@ FROM marts.establishment_comparisons c
 JOIN report_targets t ON t.participant_id = c.finess AND t.year = c.year
 """)
 HISTORY = Source("spares_history", """
-SELECT t.participant_id, t.year, c.year AS data_year, c.atc_group, c.ddd_per_1000_patient_days AS rate
+SELECT t.participant_id, t.year, c.year AS data_year, c.ddd_per_1000_patient_days AS rate
 FROM marts.consumption_rates c
 JOIN report_targets t ON t.participant_id = c.geo_code AND c.year <= t.year
-WHERE c.geo_level = 'establishment' AND c.sector = 'ALL' AND c.atc_group IN ('ALL', 'ACCESS', 'J01')
+WHERE c.geo_level = 'establishment' AND c.sector = 'ALL' AND c.atc_group = 'ALL'
 ORDER BY c.year
 """)
 
@@ -113,8 +113,7 @@ def _aware(data: ParticipantData, rows: list[dict]) -> Section:
     label, value, comparison, unit, year, source = labels.targets["ACCESS_SHARE"]
     target = (f"Objectif ({source}) : {label} d'{'au moins' if comparison == 'at_least' else 'au plus'} "
               f"{french.number(value, 0)} {unit} en {year}.")
-    history = [{"year": r["data_year"], "value": r["rate"]}
-               for r in data.frames[HISTORY.name].filter(pl.col("atc_group") == "ALL").to_dicts()]
+    history = [{"year": r["data_year"], "value": r["rate"]} for r in data.frames[HISTORY.name].to_dicts()]
     trend = charts.trend(history, RATE, "Votre consommation, tous secteurs, au fil des années.")
     trend_table = Table("Votre consommation au fil des années (tous secteurs)",
                         [Column("Année", TEXT), Column("Votre taux", unit=RATE)],

@@ -4,6 +4,7 @@ outputs/reports/<participant>/<year>/, and left as it is when nothing it shows h
 import hashlib
 import io
 import multiprocessing
+import os
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from vigie.reports.render import render_html, render_pdf, render_xlsx
 from vigie.settings import PROJECT_ROOT, TEMPLATES_DIR, Settings
 
 PARALLEL_FROM = 8  # reports; below, a pool costs more than it saves
+LOAD_WAIT_SECONDS = 600  # a run writing the warehouse (ingestion, dbt) is waited for before the data are read
 
 
 @dataclass
@@ -52,7 +54,8 @@ def _link(settings: Settings, participant: str, year: int) -> Path:
 def write_reports(settings: Settings, kind: str, year: int, participants: list[str] | None = None,
                   log: Callable[[str], None] = lambda _: None) -> WriteSummary:
     """Reports of `kind` for `year`: of `participants`, or of every participant with data that year."""
-    with warehouse.connect(settings.warehouse_path, read_only=True) as con:
+    # Read in seconds, then the warehouse is free again while the reports are rendered: no run waits for them.
+    with warehouse.connect(settings.warehouse_path, read_only=True, wait_seconds=LOAD_WAIT_SECONDS) as con:
         targets = mechanism.participants_with_data(con, kind, year)
         if participants is not None:
             wanted = set(participants)
@@ -89,7 +92,9 @@ def _render_all(kind: str, pending: list):
             yield key, version, _files(report, html, render_pdf(html))
         return
     workers = max(1, multiprocessing.cpu_count())
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+    # Spawned, not forked (the caller runs threads); niced, so that ingestion and sensors keep their share of the CPU.
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=os.nice,
+                             initargs=(10,)) as pool:
         in_flight: list[tuple[tuple, str, object, str, Future]] = []
         for key, version, data in pending:
             report = mechanism.assemble(build, data)

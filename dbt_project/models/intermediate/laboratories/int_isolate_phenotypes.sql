@@ -1,3 +1,4 @@
+{{ config(materialized='table') }}  -- read by several models: computed once
 -- For each diagnostic isolate and each resistance phenotype that applies to its organism (phenotype_organisms),
 -- whether it was tested and whether it is positive, by the rule of the resistance_phenotypes seed:
 -- any_resistant (R to one of the antibiotics, among isolates tested for at least one), first_tested_resistant

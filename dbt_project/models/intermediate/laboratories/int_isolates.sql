@@ -1,3 +1,4 @@
+{{ config(materialized='table') }}  -- read by several models: computed once
 -- One row per isolate: an isolate is identified by its source, the year of its sample (laboratories restart their
 -- numbering each year) and its number. Its rows agree on patient, date, specimen, organism, setting, sector and
 -- department (validation rejects them otherwise); for ESBL and carbapenemase, a positive result on any row wins
