@@ -6,7 +6,6 @@ from dagster_dbt import get_asset_key_for_model
 from assets.dbt import vigie_dbt_models
 from orchestration.partitions import yearly_partitions
 from orchestration.resources import VigieResource
-from vigie.reports.kinds import REPORT_KINDS
 from vigie.reports.writer import write_reports
 
 SOURCES = ["report_participants", "establishment_comparisons", "consumption_rates"]
@@ -31,11 +30,8 @@ def participant_reports(context: dg.AssetExecutionContext, config: ReportSelecti
     settings = vigie.settings()
     year = int(context.partition_key)
     chosen = config.participants or None
-    written, unchanged = [], []
-    for kind in REPORT_KINDS:
-        summary = write_reports(settings, kind, year, chosen, log=context.log.info)
-        written += summary.written
-        unchanged += summary.unchanged
+    summary = write_reports(settings, year, chosen, log=context.log.info)
+    written, unchanged = summary.written, summary.unchanged
     context.log.info(f"reports {year}: {len(written)} written, {len(unchanged)} unchanged")
     return dg.MaterializeResult(metadata={
         "reports_written": len(written), "reports_unchanged": len(unchanged),

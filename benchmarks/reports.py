@@ -21,7 +21,7 @@ def _run(settings, year: int) -> tuple[float, int]:
     from vigie.reports.writer import write_reports
 
     clock = time.perf_counter()
-    summary = write_reports(settings, "establishment", year)
+    summary = write_reports(settings, year)
     return time.perf_counter() - clock, len(summary.written)
 
 

@@ -61,7 +61,7 @@ def _build(folder, rates: dict[str, float]):
            "--exclude", "resource_type:test", "resource_type:unit_test", "--quiet"]
     subprocess.run(dbt, cwd=DBT_PROJECT_DIR, check=True,
                    env={**os.environ, "VIGIE_WAREHOUSE": str(settings.warehouse_path), "DO_NOT_TRACK": "1"})
-    write_reports(settings, "establishment", 2024, list(TARGETS.values()))
+    write_reports(settings, 2024, list(TARGETS.values()))
     return settings
 
 

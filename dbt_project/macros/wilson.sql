@@ -12,3 +12,12 @@
         ) / (1 + 1.959963984540054 ^ 2 / {{ trials }})))
     end
 {%- endmacro %}
+
+{# A proportion as the marts publish it: the percentage named `name`, its Wilson 95 % interval (ci_low, ci_high)
+   and the small-count flag of the disclosure thresholds (low_count). #}
+{% macro proportion_columns(successes, trials, name) -%}
+    100.0 * {{ successes }} / {{ trials }} as {{ name }},
+    {{ wilson_bound(successes, trials, -1) }} as ci_low,
+    {{ wilson_bound(successes, trials, 1) }} as ci_high,
+    {{ trials }} < {{ disclosure_threshold('min_isolates_resistance') }} as low_count
+{%- endmacro %}

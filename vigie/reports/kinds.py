@@ -3,6 +3,6 @@
 from vigie.reports.mechanism import ReportKind
 from vigie.reports.spares import SPARES
 
-REPORT_KINDS = {
-    "establishment": ReportKind("Surveillance {year} : rapport de votre établissement", [SPARES]),
-}
+REPORT_KINDS = [
+    ReportKind("establishment", "Surveillance {year} : rapport de votre établissement", [SPARES]),
+]

@@ -39,6 +39,7 @@ class Contribution:
 
 @dataclass(frozen=True)
 class ReportKind:
+    participant_kind: str  # as in marts.report_participants
     title: str  # with {year}
     contributions: list[Contribution] = field(default_factory=list)
 
@@ -69,18 +70,16 @@ def _partitions(con, source: Source) -> tuple[dict, pl.DataFrame]:
     return frame.partition_by(["participant_id", "year"], as_dict=True), frame.clear()
 
 
-def load(con, kind_name: str, targets: list[tuple[str, int]]) -> list[ParticipantData]:
+def load(con, kind: ReportKind, targets: list[tuple[str, int]]) -> list[ParticipantData]:
     """The data of the reports of `targets` (participant, year): each query runs once for all of them."""
-    from vigie.reports.kinds import REPORT_KINDS
-
     labels = Labels.load(con)
     con.register("report_targets", pl.DataFrame(targets, schema={"participant_id": pl.String, "year": pl.Int32},
                                                 orient="row"))
     try:
         participants = con.sql(
             "SELECT p.* FROM marts.report_participants p JOIN report_targets t USING (participant_id, year) "
-            "WHERE p.participant_kind = ? ORDER BY p.participant_id, p.year", params=[kind_name]).pl()
-        sources = {s.name: _partitions(con, s) for c in REPORT_KINDS[kind_name].contributions for s in c.sources}
+            "WHERE p.participant_kind = ? ORDER BY p.participant_id, p.year", params=[kind.participant_kind]).pl()
+        sources = {s.name: _partitions(con, s) for c in kind.contributions for s in c.sources}
     finally:
         con.unregister("report_targets")
     loaded = []
@@ -100,9 +99,9 @@ def assemble(kind: ReportKind, data: ParticipantData) -> Report:
                   data.row["data_received_until"], sections, methods)
 
 
-def participants_with_data(con, kind_name: str, year: int) -> list[tuple[str, int]]:
+def participants_with_data(con, kind: ReportKind, year: int) -> list[tuple[str, int]]:
     return con.sql("SELECT participant_id, year FROM marts.report_participants WHERE participant_kind = ? "
-                   "AND year = ? ORDER BY participant_id", params=[kind_name, year]).fetchall()
+                   "AND year = ? ORDER BY participant_id", params=[kind.participant_kind, year]).fetchall()
 
 
 def number_or_none(value):

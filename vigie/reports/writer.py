@@ -51,9 +51,17 @@ def _link(settings: Settings, participant: str, year: int) -> Path:
     return settings.reports_dir / participant / str(year)
 
 
-def write_reports(settings: Settings, kind: str, year: int, participants: list[str] | None = None,
+def write_reports(settings: Settings, year: int, participants: list[str] | None = None,
                   log: Callable[[str], None] = lambda _: None) -> WriteSummary:
-    """Reports of `kind` for `year`: of `participants`, or of every participant with data that year."""
+    """Reports of `year`, of every kind of participant: of `participants`, or of every participant with data."""
+    summary = WriteSummary()
+    for kind in REPORT_KINDS:
+        _write_kind(settings, kind, year, participants, log, summary)
+    return summary
+
+
+def _write_kind(settings: Settings, kind: mechanism.ReportKind, year: int, participants: list[str] | None,
+                log: Callable[[str], None], summary: WriteSummary) -> None:
     # Read in seconds, then the warehouse is free again while the reports are rendered: no run waits for them.
     with warehouse.connect(settings.warehouse_path, read_only=True, wait_seconds=LOAD_WAIT_SECONDS) as con:
         targets = mechanism.participants_with_data(con, kind, year)
@@ -61,7 +69,6 @@ def write_reports(settings: Settings, kind: str, year: int, participants: list[s
             wanted = set(participants)
             targets = [t for t in targets if t[0] in wanted]
         everyone = mechanism.load(con, kind, targets)
-    summary = WriteSummary()
     pending = []
     for data in everyone:
         key = (data.row["participant_id"], data.year)
@@ -70,11 +77,10 @@ def write_reports(settings: Settings, kind: str, year: int, participants: list[s
             summary.unchanged.append(key)
         else:
             pending.append((key, version, data))
-    log(f"{kind} reports {year}: {len(pending)} to write, {len(summary.unchanged)} unchanged")
+    log(f"{kind.participant_kind} reports {year}: {len(pending)} to write, {len(everyone) - len(pending)} unchanged")
     for key, version, files in _render_all(kind, pending):
         publish(_link(settings, *key), files, version)
         summary.written.append(key)
-    return summary
 
 
 def _files(report, html: str, pdf: bytes) -> dict[str, bytes]:
@@ -82,12 +88,11 @@ def _files(report, html: str, pdf: bytes) -> dict[str, bytes]:
     return {f"{stem}.html": html.encode("utf-8"), f"{stem}.pdf": pdf, f"{stem}.xlsx": render_xlsx(report)}
 
 
-def _render_all(kind: str, pending: list):
+def _render_all(kind: mechanism.ReportKind, pending: list):
     """(key, version, files) of each pending report; PDFs, the slow part, are made by a pool of processes."""
-    build = REPORT_KINDS[kind]
     if len(pending) < PARALLEL_FROM:
         for key, version, data in pending:
-            report = mechanism.assemble(build, data)
+            report = mechanism.assemble(kind, data)
             html = render_html(report)
             yield key, version, _files(report, html, render_pdf(html))
         return
@@ -97,7 +102,7 @@ def _render_all(kind: str, pending: list):
                              initargs=(10,)) as pool:
         in_flight: list[tuple[tuple, str, object, str, Future]] = []
         for key, version, data in pending:
-            report = mechanism.assemble(build, data)
+            report = mechanism.assemble(kind, data)
             html = render_html(report)
             in_flight.append((key, version, report, html, pool.submit(render_pdf, html)))
             while len(in_flight) > 2 * workers:

@@ -46,8 +46,5 @@ counts as (
 
 select
     year, geo_level, geo_code, setting, phenotype, organism, n_tested, n_resistant,
-    100.0 * n_resistant / n_tested as pct,
-    {{ wilson_bound('n_resistant', 'n_tested', -1) }} as ci_low,
-    {{ wilson_bound('n_resistant', 'n_tested', 1) }} as ci_high,
-    n_tested < {{ disclosure_threshold('min_isolates_resistance') }} as low_count
+    {{ proportion_columns('n_resistant', 'n_tested', 'pct') }}
 from counts

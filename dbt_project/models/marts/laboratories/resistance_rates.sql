@@ -31,10 +31,7 @@ counts as (
 
 select
     year, geo_level, geo_code, setting, organism, antibiotic, n_tested, n_resistant,
-    100.0 * n_resistant / n_tested as pct_resistant,
-    {{ wilson_bound('n_resistant', 'n_tested', -1) }} as ci_low,
-    {{ wilson_bound('n_resistant', 'n_tested', 1) }} as ci_high,
+    {{ proportion_columns('n_resistant', 'n_tested', 'pct_resistant') }},
     n_intermediate_or_resistant,
-    100.0 * n_intermediate_or_resistant / n_tested as pct_intermediate_or_resistant,
-    n_tested < {{ disclosure_threshold('min_isolates_resistance') }} as low_count
+    100.0 * n_intermediate_or_resistant / n_tested as pct_intermediate_or_resistant
 from counts
