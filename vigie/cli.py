@@ -38,7 +38,7 @@ def cmd_run(args, demo: bool = False) -> int:
 
     settings = load_settings(demo=demo)
     settings.ensure_dirs()
-    started = dt.datetime.now()
+    started = dt.datetime.now(dt.timezone.utc)
     clock = time.perf_counter()
     print(f"Running the asset graph on {settings.landing_dir}")
     success = run_all(settings, args.year, demo=demo)

@@ -38,8 +38,8 @@ def position(rows: list[dict], category_title: str, unit: str, description: str,
 def trend(rows: list[dict], unit: str, description: str, digits: int = 1) -> Chart:
     """The participant's value over the years. `rows`: year, value."""
     base = alt.Chart(alt.Data(values=_shown(rows, digits))).encode(
-        x=alt.X("year:O", title="Année", axis=alt.Axis(labelAngle=0)), y=alt.Y("value:Q", title=unit, axis=alt.Axis(format=",.0f"),
-                                                 scale=alt.Scale(zero=True)))
+        x=alt.X("year:O", title="Année", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("value:Q", title=unit, axis=alt.Axis(format=",.0f"), scale=alt.Scale(zero=True)))
     layered = (base.mark_line(color=OWN) + base.mark_point(color=OWN, filled=True)
                + base.mark_text(dy=-10, fontSize=11).encode(text=alt.Text("value:Q", format=",.1f")))
     return Chart(layered.properties(width=WIDTH, height=180).to_dict(), description)

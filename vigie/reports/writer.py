@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-
 from vigie import warehouse
 from vigie.reports import mechanism
 from vigie.reports.kinds import REPORT_KINDS
@@ -39,6 +38,7 @@ def _code_digest() -> bytes:
 def _fingerprint(data: mechanism.ParticipantData) -> str:
     """What the report of `data` shows, digested before anything is rendered."""
     digest = hashlib.sha256(_code_digest())
+    digest.update(repr(data.labels).encode())  # a label or threshold changed in a seed changes the report
     digest.update(repr(sorted(data.row.items())).encode())
     for name in sorted(data.frames):
         buffer = io.BytesIO()
@@ -114,5 +114,3 @@ def _render_all(kind: mechanism.ReportKind, pending: list):
 def _done(item) -> tuple:
     key, version, report, html, future = item
     return key, version, _files(report, html, future.result())
-
-
