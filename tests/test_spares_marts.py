@@ -360,3 +360,15 @@ def test_a_correction_of_one_year_rewrites_that_year_s_report_only(marts):
     assert after[(A, 2024)] != before[(A, 2024)], "the corrected year's report is rewritten"
     assert after[(A, 2025)] == before[(A, 2025)] and after[(B, 2024)] == before[(B, 2024)]
     assert "136,4" in _report(marts.data_dir, A, 2024).read_text(encoding="utf-8")  # MED: 1500 DDD / 11 000 JH
+
+
+def test_nightly_schedule_requests_every_year_with_data(marts):
+    import datetime as dt
+
+    schedule = marts.defs.resolve_schedule_def("nightly_reports_schedule")
+    context = dg.build_schedule_context(instance=marts.instance, resources=marts.resources,
+                                        repository_def=marts.defs.get_repository_def(),
+                                        scheduled_execution_time=dt.datetime(2026, 3, 2, 3))
+    requests = schedule.evaluate_tick(context).run_requests
+    assert [(r.partition_key, r.run_key) for r in requests] == [("2024", "nightly-reports-2024-20260302"),
+                                                                ("2025", "nightly-reports-2025-20260302")]
