@@ -86,3 +86,17 @@ def harrell_davis_quantiles(values, probabilities) -> list[float]:
 
     ordered = np.sort(np.asarray(values, dtype=float))
     return [float(np.dot(harrell_davis_weights(len(ordered), p), ordered)) for p in probabilities]
+
+
+def with_poisson_rate(frame, count: str, exposure: str, per: float, prefix: str = ""):
+    """Adds to a pandas frame the rate `count` / `exposure` × `per` and its exact Poisson 95 % interval (Garwood:
+    chi2(2.5 %, 2k) / 2 and chi2(97.5 %, 2k + 2) / 2, divided by the exposure); empty where the exposure is 0."""
+    import numpy as np
+    from scipy.stats import chi2
+
+    counts = frame[count].to_numpy(dtype=float)
+    scale = per / frame[exposure].where(frame[exposure] > 0).to_numpy(dtype=float)
+    low = np.where(counts > 0, chi2.ppf(0.025, 2 * counts) / 2, 0.0)
+    high = chi2.ppf(0.975, 2 * counts + 2) / 2
+    return frame.assign(**{f"{prefix}rate": counts * scale, f"{prefix}ci_low": low * scale,
+                           f"{prefix}ci_high": high * scale})

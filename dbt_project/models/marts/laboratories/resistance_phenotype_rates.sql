@@ -3,32 +3,14 @@
 -- setting, with Wilson 95 % intervals. Among isolates tested: for at least one antibiotic of the phenotype, or with
 -- an ESBL / carbapenemase result.
 with first_isolates as (
-    select first_isolates.*, geography.region_code
+    select first_isolates.source_id, first_isolates.year, first_isolates.isolate_id, first_isolates.setting,
+           first_isolates.organism, first_isolates.organism_group, geography.region_code
     from {{ ref('int_first_isolates') }} as first_isolates
     left join {{ ref('int_isolate_geography') }} as geography using (source_id, year, isolate_id)
 ),
 
-headings as (
-    select
-        first_isolates.year,
-        first_isolates.setting,
-        first_isolates.source_id,
-        first_isolates.isolate_id,
-        first_isolates.region_code,
-        phenotypes.phenotype,
-        -- under its scope (a species or a group) and, for a group, under the isolate's own species as well
-        unnest([scopes.organism_scope, first_isolates.organism]) as organism,
-        phenotypes.is_positive
-    from first_isolates
-    inner join {{ ref('int_isolate_phenotypes') }} as phenotypes using (source_id, year, isolate_id)
-    inner join {{ ref('phenotype_organisms') }} as scopes
-        on scopes.phenotype = phenotypes.phenotype
-        and scopes.organism_scope in (first_isolates.organism, first_isolates.organism_group)
-    where phenotypes.is_tested
-),
-
 results as (
-    select distinct * from headings
+    {{ phenotype_headings('first_isolates') }}
 ),
 
 levels as (
@@ -37,11 +19,11 @@ levels as (
 
 counts as (
     select
-        year, geo_level, geo_code, setting, phenotype, organism,
+        year, geo_level, geo_code, setting, phenotype, heading as organism,
         count(*) as n_tested,
         count(*) filter (where is_positive) as n_resistant
     from levels
-    group by year, geo_level, geo_code, setting, phenotype, organism
+    group by year, geo_level, geo_code, setting, phenotype, heading
 )
 
 select

@@ -1,0 +1,20 @@
+-- PRIMO: resistance of urinary first isolates in the community and in nursing homes, per year, level (national,
+-- region, the patient's département), setting, age group and sex (ALL included), organism and antibiotic, with
+-- Wilson 95 % intervals; small counts flagged (disclosure_thresholds).
+with results as (
+    select
+        isolates.year, isolates.setting, isolates.age_group, isolates.sex, isolates.department, isolates.region_code,
+        isolates.organism, tests.antibiotic, tests.sir
+    from {{ ref('int_community_urinary_first_isolates') }} as isolates
+    inner join {{ ref('int_isolate_tests') }} as tests using (source_id, year, isolate_id)
+),
+
+counts as (
+    {{ community_cube('results', ['organism', 'antibiotic'],
+                      "count(*) as n_tested, count(*) filter (where sir = 'R') as n_resistant") }}
+)
+
+select
+    year, geo_level, geo_code, setting, age_group, sex, organism, antibiotic, n_tested, n_resistant,
+    {{ proportion_columns('n_resistant', 'n_tested', 'pct_resistant') }}
+from counts
