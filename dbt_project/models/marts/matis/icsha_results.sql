@@ -31,9 +31,10 @@ select
     results.target_liters,
     results.icsha_pct,
     (
+        -- the class of the result as published, to two decimals: 16.8 L of 21 L is 80 %, not 79.999...
         select classes.icsha_class from {{ ref('icsha_classes') }} as classes
-        where results.icsha_pct > classes.lower_bound_pct
-            or (classes.lower_inclusive and results.icsha_pct = classes.lower_bound_pct)
+        where round(results.icsha_pct, 2) > classes.lower_bound_pct
+            or (classes.lower_inclusive and round(results.icsha_pct, 2) = classes.lower_bound_pct)
         order by classes.lower_bound_pct desc
         limit 1
     ) as icsha_class
