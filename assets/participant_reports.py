@@ -8,7 +8,8 @@ from orchestration.partitions import yearly_partitions
 from orchestration.resources import VigieResource
 from vigie.reports.writer import write_reports
 
-SOURCES = ["report_participants", "establishment_comparisons", "consumption_rates"]
+SOURCES = ["report_participants", "establishment_comparisons", "consumption_rates", "device_rates", "ssi_rates",
+           "icsha_class_distribution", "laboratory_comparisons", "signalement_followup", "signalements_open"]
 
 
 class ReportSelection(dg.Config):
@@ -21,9 +22,11 @@ class ReportSelection(dg.Config):
     deps=[get_asset_key_for_model([vigie_dbt_models], name) for name in SOURCES],
     description="The yearly report of each participant for the year of the partition, in French: HTML that opens "
                 "offline, PDF and XLSX, published together (all three or none) under "
-                "outputs/reports/<participant>/<year>/. Establishments: SPARES consumption, resistance and incidence "
-                "against their peers (disclosure-controlled: marts.establishment_comparisons) and the nation. A "
-                "report whose figures have not changed is left as it is.",
+                "outputs/reports/<participant>/<year>/. Establishments: SPARES, SPIADI, SPICMI and MATIS results "
+                "against their peers (marts.establishment_comparisons, disclosure-controlled) and the nation; "
+                "community laboratories: PRIMO urinary resistance against their département, region or the nation "
+                "(marts.laboratory_comparisons); each region's CPias: the follow-up of its IAS reports. A report "
+                "whose figures have not changed is left as it is.",
 )
 def participant_reports(context: dg.AssetExecutionContext, config: ReportSelection,
                         vigie: VigieResource) -> dg.MaterializeResult:

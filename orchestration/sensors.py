@@ -14,8 +14,14 @@ from orchestration.resources import VigieResource
 from vigie.landing import pending_signature
 
 SENSOR_INTERVAL_SECONDS = 30
-# Datasets whose key is participant|year and that a participant's report shows.
-REPORTED_DATASETS = ("spares_activity", "spares_consumption", "isolates")
+# Datasets whose key is participant|year (an establishment or a laboratory) and that its report shows; the IAS
+# reports of an establishment are shown to its region's CPias.
+REPORTED_DATASETS = ("spares_activity", "spares_consumption", "isolates", "spiadi_bacteremia", "spiadi_exposure",
+                     "spicmi_procedures", "icsha")
+REGION_OF_REPORTS = """SELECT DISTINCT e.region_code, year(r.declared_on) FROM raw.signalements r
+    JOIN intermediate.int_establishments e USING (finess)
+    WHERE r._submission_id IN (SELECT submission_id FROM raw.submissions WHERE dataset = 'signalements'
+                               AND ingest_seq > ? AND status IN ('accepted', 'accepted_with_warnings'))"""
 
 
 def _selection(datasets: list[str]) -> list[dg.AssetKey]:
@@ -38,19 +44,21 @@ def landing_sensor(context: dg.SensorEvaluationContext, vigie: VigieResource):
 
 
 def accepted_since(con, cursor: int) -> tuple[dict[int, list[str]], int, float]:
-    """Participants per year whose submissions were accepted after `cursor`; the last sequence and time."""
-    rows = con.execute(f"""SELECT k.key_value, s.ingest_seq, epoch(s.ingested_at) FROM raw.submissions s
-        JOIN raw.submission_keys k USING (submission_id)
-        WHERE s.ingest_seq > ? AND s.status IN ('accepted', 'accepted_with_warnings')
-        AND s.dataset IN {REPORTED_DATASETS}""", [cursor]).fetchall()
+    """Participants per year whose data were accepted after `cursor`; the last sequence and time."""
+    rows = con.execute("""SELECT ingest_seq, epoch(ingested_at) FROM raw.submissions
+        WHERE ingest_seq > ? AND status IN ('accepted', 'accepted_with_warnings')""", [cursor]).fetchall()
     if not rows:
         return {}, cursor, 0.0
+    keys = con.execute(f"""SELECT k.key_value FROM raw.submissions s JOIN raw.submission_keys k USING (submission_id)
+        WHERE s.ingest_seq > ? AND s.status IN ('accepted', 'accepted_with_warnings')
+        AND s.dataset IN {REPORTED_DATASETS}""", [cursor]).fetchall()
+    pairs = [(participant, year) for (key,) in keys for participant, _, year in [key.partition("|")]]
+    pairs += [(region, str(year)) for region, year in con.execute(REGION_OF_REPORTS, [cursor]).fetchall() if region]
     by_year: dict[int, set[str]] = defaultdict(set)
-    for key, _, _ in rows:
-        participant, _, year = key.partition("|")
+    for participant, year in pairs:
         if year.isdigit():
             by_year[int(year)].add(participant)
-    return {y: sorted(p) for y, p in by_year.items()}, max(r[1] for r in rows), max(r[2] for r in rows)
+    return {y: sorted(p) for y, p in by_year.items()}, max(r[0] for r in rows), max(r[1] for r in rows)
 
 
 @dg.sensor(job=reports_job, minimum_interval_seconds=SENSOR_INTERVAL_SECONDS,
@@ -58,14 +66,16 @@ def accepted_since(con, cursor: int) -> tuple[dict[int, list[str]], int, float]:
            description="When a participant's submissions for a year are accepted and the marts rebuilt, rewrites its "
                        "report of that year without waiting for the annual run.")
 def participant_report_sensor(context: dg.SensorEvaluationContext, vigie: VigieResource):
+    import duckdb
+
     from vigie import warehouse
 
     cursor = int(context.cursor or 0)
     try:
         with warehouse.connect(vigie.settings().warehouse_path, read_only=True, wait_seconds=0) as con:
             by_year, last_seq, last_ingested = accepted_since(con, cursor)
-    except (warehouse.WarehouseBusy, FileNotFoundError):
-        return dg.SkipReason("the warehouse is busy or not created yet")
+    except (warehouse.WarehouseBusy, FileNotFoundError, duckdb.CatalogException):
+        return dg.SkipReason("the warehouse is busy, or not built yet")
     if not by_year:
         return dg.SkipReason("no newly accepted submission")
     marts = context.instance.get_latest_materialization_event(

@@ -216,3 +216,39 @@ def test_signalement_followup_with_delays_across_months_and_an_update(marts):
     assert criteria == {"1A": 1, "2": 2, "3": 1}
     assert marts("SELECT signal_id, region_code, open_age_days FROM marts.signalements_open") == [("ES-2", "11", 296)]
     assert marts("SELECT count(*) FROM raw.signalements WHERE signal_id = 'ES-1'") == [(2,)], "history kept"
+
+
+def test_every_participant_gets_its_report(marts):
+    from vigie.reports.writer import write_reports
+    from vigie.settings import Settings
+
+    settings = Settings(marts.data_dir, TEST_KEY.encode(), False)
+    summary = write_reports(settings, 2024)
+    kinds = dict(marts("SELECT participant_id, participant_kind FROM marts.report_participants WHERE year = 2024"))
+    assert kinds == {A: "establishment", B: "establishment", C: "establishment", D: "establishment",
+                     "LAB00001": "laboratory", "76": "region", "11": "region"}
+    assert sorted(p for p, _ in summary.written) == sorted(kinds)
+
+    def page(participant):
+        return (settings.reports_dir / participant / "2024" / f"rapport_{participant}_2024.html").read_text(encoding="utf-8")
+
+    hospital = page(A)
+    assert "Bactériémies associées aux dispositifs invasifs" in hospital and "Prothèse de hanche" in hospital
+    assert "1,20" in hospital, "A's SIR for hip prosthesis"
+    assert "Hygiène des mains" in hospital and "ICSHA" in hospital
+    laboratory = page("LAB00001")
+    assert "Céfotaxime" in laboratory and "50,0" in laboratory, "3 of its 6 urinary E. coli resist cefotaxime"
+    assert "aucune (moins de laboratoires" in laboratory, "one laboratory: no area figure can be shown"
+    region = page("11")
+    assert "ES-2" in region and "296" in region and "ES-1" not in region, "the CPias of Île-de-France sees ES-2 open"
+
+
+def test_sensor_maps_ias_reports_to_their_region(marts):
+    from orchestration.sensors import accepted_since
+
+    con = duckdb.connect(str(marts.data_dir / "warehouse.duckdb"), read_only=True)
+    try:
+        by_year, _, _ = accepted_since(con, 0)
+    finally:
+        con.close()
+    assert {"76", "11", A, B, C, D, "LAB00001"} <= set(by_year[2024])

@@ -42,9 +42,11 @@ class ReportKind:
     participant_kind: str  # as in marts.report_participants
     title: str  # with {year}
     contributions: list[Contribution] = field(default_factory=list)
+    methods: Callable[[Labels], list[str]] = lambda labels: []  # said once, before the contributions' own
 
 
-def common_methods(labels: Labels) -> list[str]:
+def peer_methods(labels: Labels) -> list[str]:
+    """How an establishment is compared with its peers: said once in every establishment's report."""
     minimum = int(labels.thresholds["min_establishments_per_distribution"])
     return [
         "Percentile : votre position parmi les établissements du groupe de comparaison. Au 75e percentile, 75 % des "
@@ -60,8 +62,8 @@ def common_methods(labels: Labels) -> list[str]:
 
 
 def _participant(row: dict) -> Participant:
-    details = [("Catégorie", row["category_label"] or row["category"] or "non renseignée"),
-               ("Région", row["region_name"] or "non renseignée")]
+    details = [(label, row[column]) for label, column in (("Catégorie", "category_label"), ("Région", "region_name"))
+               if row[column]]
     return Participant(row["participant_kind"], row["participant_id"], row["name"], details)
 
 
@@ -94,7 +96,7 @@ def assemble(kind: ReportKind, data: ParticipantData) -> Report:
     """One participant's report: the sections and methods of every contribution of its kind."""
     labels = data.labels
     sections = [s for c in kind.contributions for s in c.sections(data)]
-    methods = common_methods(labels) + [m for c in kind.contributions for m in c.methods(labels)]
+    methods = kind.methods(labels) + [m for c in kind.contributions for m in c.methods(labels)]
     return Report(_participant(data.row), data.year, kind.title.format(year=data.year),
                   data.row["data_received_until"], sections, methods)
 

@@ -2,20 +2,14 @@
 trend, key resistances, resistance phenotypes and resistant-bacteria incidence, each against the establishment's
 peers (marts.establishment_comparisons: disclosure-controlled) and the nation."""
 
-import polars as pl
-
 from vigie import french
-from vigie.reports import charts
-from vigie.reports.document import COUNT, INTERVAL, NUMBER, QUARTILES, TEXT, Column, Section, Table
+from vigie.reports import charts, comparisons
+from vigie.reports.comparisons import COMPARISONS, interval, position, position_columns, remark
+from vigie.reports.document import COUNT, INTERVAL, NUMBER, TEXT, Column, Section, Table
 from vigie.reports.labels import Labels
-from vigie.reports.mechanism import Contribution, ParticipantData, Source, number_or_none
+from vigie.reports.mechanism import Contribution, ParticipantData, Source
 
 RATE = "DDJ pour 1000 JH"
-COMPARISONS = Source("spares_comparisons", """
-SELECT c.finess AS participant_id, c.* EXCLUDE (finess)
-FROM marts.establishment_comparisons c
-JOIN report_targets t ON t.participant_id = c.finess AND t.year = c.year
-""")
 HISTORY = Source("spares_history", """
 SELECT t.participant_id, t.year, c.year AS data_year, c.ddd_per_1000_patient_days AS rate
 FROM marts.consumption_rates c
@@ -25,38 +19,11 @@ ORDER BY c.year
 """)
 
 
-def _position_columns(unit: str, digits: int = 1) -> list[Column]:
-    return [Column("Percentile", NUMBER, 0), Column("Groupe : P25 – médiane – P75", QUARTILES, digits, unit),
-            Column("Groupe de comparaison", TEXT)]
-
-
-def _rows(data: ParticipantData, indicator: str) -> list[dict]:
-    frame = data.frames[COMPARISONS.name]
-    return frame.filter(pl.col("indicator") == indicator).to_dicts()
-
-
-def _group(row: dict) -> str:
-    if row["peer_group"] is None:
-        return "aucun (effectif trop faible)"
-    code = f" {row['peer_group_code']}" if row["peer_group"] == "category" else ""
-    return f"{row['peer_group_label']}{code}, n = {french.number(row['peer_group_size'], 0)}"
-
-
-def _position(row: dict) -> list:
-    quartiles = None if row["p50"] is None else (row["p25"], row["p50"], row["p75"])
-    percentile = number_or_none(row["percentile"]) if row["eligible"] else None
-    return [percentile, quartiles, _group(row)]
-
-
-def _interval(row: dict):
-    return None if row["ci_low"] is None else (row["ci_low"], row["ci_high"])
-
-
 def _consumption_table(title: str, heading: str, rows: list[dict], label, sheet: str) -> Table:
     columns = [Column(heading, TEXT), Column("Votre taux", unit=RATE), Column("DDJ", COUNT),
-               Column("Journées", COUNT), *_position_columns(RATE), Column("Année précédente", unit=RATE),
+               Column("Journées", COUNT), *position_columns(RATE), Column("Année précédente", unit=RATE),
                Column("France", unit=RATE)]
-    body = [[label(r), r["value"], r["numerator"], r["denominator"], *_position(r), r["previous_value"],
+    body = [[label(r), r["value"], r["numerator"], r["denominator"], *position(r), r["previous_value"],
              r["national_value"]] for r in rows]
     return Table(title, columns, body, sheet=sheet)
 
@@ -73,7 +40,7 @@ LEGEND = ("● votre établissement ; barre bleue : de P25 à P75 du groupe de c
 
 def consumption(data: ParticipantData) -> list[Section]:
     labels = data.labels
-    rows = _rows(data, "consumption")
+    rows = comparisons.rows(data, "consumption")
     if not rows:
         return []
     sector_order = list(labels.sectors)
@@ -122,55 +89,46 @@ def _aware(data: ParticipantData, rows: list[dict]) -> Section:
                    [table, target, trend, trend_table])
 
 
-def _remark(row: dict, minimum: str) -> str:
-    notes = []
-    if row["low_count"]:
-        notes.append(f"moins de {minimum} : à interpréter avec prudence")
-    if row["previous_low_count"]:
-        notes.append(f"année précédente : moins de {minimum}")
-    return " ; ".join(notes)
-
-
 def resistance(data: ParticipantData) -> list[Section]:
     labels = data.labels
-    minimum = f"{int(labels.thresholds['min_isolates_resistance'])} souches testées"
-    key = _rows(data, "resistance")
-    phenotypes = _rows(data, "phenotype")
-    incidence = _rows(data, "incidence")
+    minimum = f"moins de {int(labels.thresholds['min_isolates_resistance'])} souches testées"
+    key = comparisons.rows(data, "resistance")
+    phenotypes = comparisons.rows(data, "phenotype")
+    incidence = comparisons.rows(data, "incidence")
     if not (key or phenotypes or incidence):
         return []
     blocks = []
     if key:
         columns = [Column("Bactérie", TEXT), Column("Antibiotique", TEXT), Column("Souches testées", COUNT),
                    Column("Résistantes", unit="% R"), Column("IC 95 %", INTERVAL, unit="% R"),
-                   *_position_columns("% R"), Column("Année précédente", unit="% R"), Column("France", unit="% R")]
+                   *position_columns("% R"), Column("Année précédente", unit="% R"), Column("France", unit="% R")]
         body = [[labels.organism(r["stratum_1"]), labels.antibiotics.get(r["stratum_2"], r["stratum_2"]),
-                 r["denominator"], r["value"], _interval(r), *_position(r), r["previous_value"],
+                 r["denominator"], r["value"], interval(r), *position(r), r["previous_value"],
                  r["national_value"]] for r in key]
         blocks.append(Table("Résistances clés (premières souches, établissement)", columns, body,
-                            [_remark(r, minimum) for r in key], sheet="Résistances"))
+                            [remark(r, minimum) for r in key], sheet="Résistances"))
     if phenotypes:
         order = list(labels.phenotypes)
         phenotypes.sort(key=lambda r: (order.index(r["stratum_1"]), r["stratum_2"] != "Enterobacterales",
                                        r["stratum_2"]))
         columns = [Column("Phénotype", TEXT), Column("Micro-organisme", TEXT), Column("Souches testées", COUNT),
                    Column("Avec le phénotype", unit="%"), Column("IC 95 %", INTERVAL, unit="%"),
-                   *_position_columns("%"), Column("Année précédente", unit="%"), Column("France", unit="%")]
+                   *position_columns("%"), Column("Année précédente", unit="%"), Column("France", unit="%")]
         body = [[labels.phenotype(r["stratum_1"]), labels.organism(r["stratum_2"]), r["denominator"], r["value"],
-                 _interval(r), *_position(r), r["previous_value"], r["national_value"]] for r in phenotypes]
+                 interval(r), *position(r), r["previous_value"], r["national_value"]] for r in phenotypes]
         blocks.append(Table("Phénotypes de résistance (premières souches)", columns, body,
-                            [_remark(r, minimum) for r in phenotypes], sheet="Phénotypes"))
+                            [remark(r, minimum) for r in phenotypes], sheet="Phénotypes"))
     if incidence:
-        patients = f"{int(labels.thresholds['min_patients_incidence'])} patients"
+        patients = f"moins de {int(labels.thresholds['min_patients_incidence'])} patients"
         per_days = "pour 1000 JH"
         columns = [Column("Bactérie résistante", TEXT), Column("Patients", COUNT),
                    Column("Densité d'incidence", NUMBER, 3, per_days), Column("IC 95 %", INTERVAL, 3, per_days),
-                   *_position_columns(per_days, 3), Column("Année précédente", NUMBER, 3, per_days),
+                   *position_columns(per_days, 3), Column("Année précédente", NUMBER, 3, per_days),
                    Column("France", NUMBER, 3, per_days)]
-        body = [[labels.incidence.get(r["stratum_1"], r["stratum_1"]), r["numerator"], r["value"], _interval(r),
-                 *_position(r), r["previous_value"], r["national_value"]] for r in incidence]
+        body = [[labels.incidence.get(r["stratum_1"], r["stratum_1"]), r["numerator"], r["value"], interval(r),
+                 *position(r), r["previous_value"], r["national_value"]] for r in incidence]
         blocks.append(Table("Densité d'incidence des bactéries résistantes (patients pour 1000 JH)", columns, body,
-                            [_remark(r, patients) for r in incidence], sheet="Incidence"))
+                            [remark(r, patients) for r in incidence], sheet="Incidence"))
     return [Section("spares_resistance", "Résistance aux antibiotiques",
                     "Première souche par patient, espèce et année (dépistages exclus), résultats de votre laboratoire "
                     "pour les patients hospitalisés. % R = souches résistantes / souches testées.", blocks)]

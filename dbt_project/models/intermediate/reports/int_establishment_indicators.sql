@@ -1,6 +1,7 @@
 -- Every indicator an establishment's report compares with its peers, in one shape: the establishment's value, its
 -- numerator and denominator, its interval and small-count flag, whether it may enter a peer distribution, and the
--- national value. A mission adds its indicators here; the comparison itself is written once.
+-- national value. A mission adds its indicators here; the comparison itself is written once. National SIR: observed
+-- over expected of all establishments (1 by construction); national ICSHA: litres over target litres.
 with consumption as (
     select
         'consumption' as indicator, year, finess, sector as stratum_1, atc_group as stratum_2,
@@ -16,7 +17,9 @@ resistance as (
         rates.pct_resistant, rates.n_resistant::double, rates.n_tested::double,
         rates.ci_low, rates.ci_high, rates.low_count, not rates.low_count
     from {{ ref('resistance_rates') }} as rates
-    inner join {{ ref('key_resistances') }} as shown using (organism, antibiotic)
+    inner join {{ ref('key_resistances') }} as shown
+        on shown.participant_kind = 'establishment' and shown.organism = rates.organism
+        and shown.antibiotic = rates.antibiotic
     where rates.geo_level = 'establishment' and rates.setting = 'HOSP'
 ),
 
@@ -37,6 +40,29 @@ incidence as (
     where geo_level = 'establishment' and sector = 'ALL'
 ),
 
+bacteremia as (
+    select
+        'bacteremia' as indicator, year, geo_code as finess, sector, 'ALL',
+        per_1000_patient_days, n_episodes::double, patient_days::double, ci_low, ci_high,
+        n_episodes < {{ disclosure_threshold('min_patients_incidence') }}, patient_days > 0
+    from {{ ref('bacteremia_rates') }}
+    where geo_level = 'establishment'
+),
+
+ssi_sir as (
+    select
+        'ssi_sir' as indicator, year, finess, procedure_code, 'ALL',
+        sir, observed::double, expected, ci_low, ci_high, expected_under_one, not expected_under_one
+    from {{ ref('ssi_sir') }}
+),
+
+icsha as (
+    select
+        'icsha' as indicator, year, finess, 'ALL', 'ALL',
+        icsha_pct, hand_rub_liters, target_liters, null::double, null::double, false, target_liters > 0
+    from {{ ref('icsha_results') }}
+),
+
 national as (
     select 'consumption' as indicator, year, sector as stratum_1, atc_group as stratum_2,
            ddd_per_1000_patient_days as national_value
@@ -50,6 +76,15 @@ national as (
     union all
     select 'incidence', year, phenotype, sector, per_1000_patient_days
     from {{ ref('resistant_incidence') }} where geo_level = 'national'
+    union all
+    select 'bacteremia', year, sector, 'ALL', per_1000_patient_days
+    from {{ ref('bacteremia_rates') }} where geo_level = 'national'
+    union all
+    select 'ssi_sir', year, procedure_code, 'ALL', sum(observed) / sum(expected)
+    from {{ ref('ssi_sir') }} group by year, procedure_code
+    union all
+    select 'icsha', year, 'ALL', 'ALL', 100 * sum(hand_rub_liters) / sum(target_liters)
+    from {{ ref('icsha_results') }} group by year
 ),
 
 indicators as (
@@ -57,6 +92,9 @@ indicators as (
     union all select * from resistance
     union all select * from phenotypes
     union all select * from incidence
+    union all select * from bacteremia
+    union all select * from ssi_sir
+    union all select * from icsha
 )
 
 select

@@ -14,7 +14,7 @@ def model(dbt, session):
 
     thresholds = dbt.ref("disclosure_thresholds").df().set_index("threshold")["value"]
     minimum = int(thresholds["min_establishments_per_distribution"])
-    groups = dbt.ref("peer_groups").df()
+    groups = dbt.ref("peer_groups").df().query("participant_kind == 'establishment'")
     indicators = dbt.ref("int_establishment_indicators").df()
     eligible = indicators[indicators["eligible"] & indicators["value"].notna()]
     strata = ["indicator", "year", "stratum_1", "stratum_2"]

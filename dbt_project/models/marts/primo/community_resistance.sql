@@ -4,17 +4,19 @@
 with results as (
     select
         isolates.year, isolates.setting, isolates.age_group, isolates.sex, isolates.department, isolates.region_code,
-        isolates.organism, tests.antibiotic, tests.sir
+        isolates.source_id, isolates.organism, tests.antibiotic, tests.sir
     from {{ ref('int_community_urinary_first_isolates') }} as isolates
     inner join {{ ref('int_isolate_tests') }} as tests using (source_id, year, isolate_id)
 ),
 
 counts as (
     {{ community_cube('results', ['organism', 'antibiotic'],
-                      "count(*) as n_tested, count(*) filter (where sir = 'R') as n_resistant") }}
+                      "count(*) as n_tested, count(*) filter (where sir = 'R') as n_resistant,
+                       count(distinct source_id) as n_laboratories") }}
 )
 
 select
     year, geo_level, geo_code, setting, age_group, sex, organism, antibiotic, n_tested, n_resistant,
-    {{ proportion_columns('n_resistant', 'n_tested', 'pct_resistant') }}
+    {{ proportion_columns('n_resistant', 'n_tested', 'pct_resistant') }},
+    n_laboratories
 from counts

@@ -17,7 +17,7 @@ memberships as (
             when 'national' then 'FR'
         end as group_code
     from indicators
-    cross join {{ ref('peer_groups') }} as groups
+    inner join {{ ref('peer_groups') }} as groups on groups.participant_kind = 'establishment'
 ),
 
 ranked as (

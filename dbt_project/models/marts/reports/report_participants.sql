@@ -1,9 +1,16 @@
--- One row per establishment and year with SPARES data (patient-days, consumption, or hospital isolates of an
--- establishment of the registry): who its report is for, and the date of the latest submission its figures include.
-with participant_years as (
+-- Who gets a report of a year, and the date of the latest submission its figures include: each establishment with
+-- data of a hospital mission (SPARES, SPIADI, SPICMI, MATIS; hospital isolates of a registered establishment), each
+-- community laboratory (PRIMO), and each region's CPias for the IAS reports of its establishments.
+with establishment_years as (
     select finess, year from {{ ref('stg_spares_activity') }}
     union
     select finess, year from {{ ref('stg_spares_consumption') }}
+    union
+    select finess, year from {{ ref('stg_spiadi_exposure') }}
+    union
+    select finess, year from {{ ref('stg_spicmi_procedures') }}
+    union
+    select finess, year from {{ ref('stg_icsha') }}
     union
     select isolates.source_id, isolates.year
     from {{ ref('int_isolates') }} as isolates
@@ -12,27 +19,67 @@ with participant_years as (
 ),
 
 current_submissions as (
-    select keys.key_value, submissions.received_at
+    select keys.dataset, keys.key_value, submissions.received_at
     from {{ source('raw', 'submission_keys') }} as keys
     inner join {{ source('raw', 'submissions') }} as submissions using (submission_id)
     where keys.superseded_by is null
-        and keys.dataset in ('spares_activity', 'spares_consumption', 'isolates')
+),
+
+establishments as (
+    select
+        'establishment' as participant_kind,
+        years.finess as participant_id,
+        years.year,
+        coalesce(registry.name, years.finess) as name,
+        registry.category,
+        categories.label_fr as category_label,
+        registry.region_code,
+        registry.region_name,
+        max(current_submissions.received_at) as data_received_until
+    from establishment_years as years
+    left join {{ ref('int_establishments') }} as registry using (finess)
+    left join {{ ref('protocol_codes') }} as categories
+        on categories.code_list = 'category' and categories.code = registry.category
+    left join current_submissions on current_submissions.key_value = years.finess || '|' || years.year
+    group by all
+),
+
+laboratories as (
+    select
+        'laboratory' as participant_kind,
+        years.source_id,
+        years.year,
+        years.source_id as name,
+        null as category,
+        null as category_label,
+        years.region_code,
+        years.region_name,
+        max(current_submissions.received_at) as data_received_until
+    from {{ ref('int_laboratories') }} as years
+    left join current_submissions
+        on current_submissions.dataset = 'isolates' and current_submissions.key_value = years.source_id || '|' || years.year
+    group by all
+),
+
+regions as (
+    select
+        'region' as participant_kind,
+        reports.region_code,
+        reports.year,
+        'CPias ' || regions.region_name as name,
+        null as category,
+        null as category_label,
+        reports.region_code,
+        regions.region_name,
+        max(current_submissions.received_at) as data_received_until
+    from (select distinct region_code, year from {{ ref('int_signalements') }} where region_code is not null) as reports
+    inner join (select distinct region_code, region_name from {{ ref('regions_departments') }}) as regions using (region_code)
+    left join current_submissions on current_submissions.dataset = 'signalements'
+    group by all
 )
 
-select
-    'establishment' as participant_kind,
-    participant_years.finess as participant_id,
-    participant_years.year,
-    coalesce(establishments.name, participant_years.finess) as name,
-    establishments.category,
-    categories.label_fr as category_label,
-    establishments.region_code,
-    establishments.region_name,
-    max(current_submissions.received_at) as data_received_until
-from participant_years
-left join {{ ref('int_establishments') }} as establishments using (finess)
-left join {{ ref('protocol_codes') }} as categories
-    on categories.code_list = 'category' and categories.code = establishments.category
-left join current_submissions
-    on current_submissions.key_value = participant_years.finess || '|' || participant_years.year
-group by all
+select * from establishments
+union all
+select * from laboratories
+union all
+select * from regions
