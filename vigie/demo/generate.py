@@ -86,6 +86,7 @@ def _hospital_year(gen: Generator, sites, year: int) -> None:
         gen.write("spares_activity", f"spares_activite_{es.finess}_{year}", hospital.activity(rng, es, year, days))
         gen.write("spares_consumption", f"spares_conso_{es.finess}_{year}", hospital.consumption(rng, es, year, days))
         gen.write("icsha", f"icsha_{es.finess}_{year}", hospital.icsha(rng, es, year, days))
+        bacteremia = None
         if rng.random() < 0.7:
             bacteremia, exposure = hospital.spiadi(rng, es, year, days)
             gen.write("spiadi_exposure", f"spiadi_denominateurs_{es.finess}_{year}", exposure)
@@ -94,14 +95,18 @@ def _hospital_year(gen: Generator, sites, year: int) -> None:
         if "CHI" in days and rng.random() < 0.6:
             gen.write("spicmi_procedures", f"spicmi_{es.finess}_{year}", hospital.spicmi(rng, es, year, days["CHI"]))
         if es.category not in ("PSY", "SLD"):
-            gen.write("isolates", f"labo_{es.finess}_{year}", _hospital_isolates(rng, es, year, days))
+            gen.write("isolates", f"labo_{es.finess}_{year}", _hospital_isolates(rng, es, year, days, bacteremia))
 
 
-def _hospital_isolates(rng, es, year: int, days: dict[str, int]) -> pl.DataFrame:
-    """A hospital laboratory's results; one in ten also analyses community samples, under the hospital's FINESS."""
+def _hospital_isolates(rng, es, year: int, days: dict[str, int], bacteremia: pl.DataFrame | None) -> pl.DataFrame:
+    """A hospital laboratory's results, with the blood cultures of its bacteraemia episodes; one in ten also
+    analyses community samples, under the hospital's FINESS."""
     style = str(rng.choice(laboratory.ORGANISM_STYLES))
     n_primary = max(5, int(sum(days.values()) * sum(laboratory.HOSPITAL_RATES.values()) / 1000))
     frame = laboratory.isolates(rng, es.finess, "HOSP", year, n_primary, days, None, style)
+    cultures = laboratory.blood_cultures(rng, es.finess, year, bacteremia, style) if bacteremia is not None else None
+    if cultures is not None:
+        frame = pl.concat([frame, cultures], how="vertical_relaxed")
     if rng.random() < 0.1:
         outpatients = laboratory.isolates(rng, es.finess, "COMM", year, max(3, n_primary // 10), None, es.department,
                                           style)

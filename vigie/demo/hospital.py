@@ -30,6 +30,7 @@ ANTIBIOTIC_MIX = [
 ]
 PORTALS = ["CVC", "PICC", "PORT", "PVC", "ART", "HD", "URINARY", "PULM", "DIGEST", "SKIN", "SSI", "OTHER", "UNKNOWN"]
 PORTAL_WEIGHTS = [0.14, 0.06, 0.06, 0.06, 0.01, 0.02, 0.22, 0.09, 0.14, 0.05, 0.04, 0.03, 0.08]
+ICU_PORTAL_WEIGHTS = [0.35, 0.05, 0.02, 0.04, 0.04, 0.04, 0.10, 0.18, 0.10, 0.02, 0.01, 0.02, 0.03]
 DEVICE_PORTALS = {"CVC", "PICC", "PORT", "PVC", "ART", "HD"}
 BACTERAEMIA_ORGANISMS = ["ESCCOL", "STAAUR", "Staphylococcus epidermidis", "KLEPNE", "ENCFAE", "PSEAER",
                          "Enterobacter cloacae", "Candida albicans"]
@@ -93,7 +94,7 @@ def spiadi(rng, es: Establishment, year: int, days: dict[str, int]):
     for sector, jh in days.items():
         rate = 2.0 if sector == "REA" else 0.4
         for _ in range(rng.poisson(rate * jh / 1000)):
-            portal = str(rng.choice(PORTALS, p=PORTAL_WEIGHTS))
+            portal = str(rng.choice(PORTALS, p=ICU_PORTAL_WEIGHTS if sector == "REA" else PORTAL_WEIGHTS))
             n = len(episodes) + 1
             episodes.append((es.finess, year, f"B{year}{n:05d}", f"H{rng.integers(1, 10**6):06d}",
                              _random_date(rng, year), sector, str(rng.choice(BACTERAEMIA_ORGANISMS)), portal,
@@ -142,7 +143,7 @@ def icsha(rng, es: Establishment, year: int, days: dict[str, int]) -> pl.DataFra
     if es.category in ("CHU", "CH") and rng.random() < 0.5:
         volumes["DIAL"] = int(rng.uniform(3000, 15000))
     target_liters = sum(v * FRICTIONS[a] for a, v in volumes.items()) * 3 / 1000
-    liters = round(target_liters * max(0.05, rng.normal(0.85, 0.25)), 1)
+    liters = round(target_liters * max(0.05, rng.normal(0.75, 0.25)), 1)
     activities = list(volumes)
     if rng.random() < 0.5:  # the total repeated on every row
         return pl.DataFrame({"finess": es.finess, "year": year, "activity": activities,

@@ -143,6 +143,31 @@ def isolates(rng, source_id: str, setting: str, year: int, n_primary: int, secto
     else:
         specimen = rng.choice(["URINE", "PUS", "OTHER"], n, p=[0.95, 0.03, 0.02])
         sector = np.full(n, None)
+    sampled = pl.DataFrame({
+        "isolate_id": [f"{setting[0]}{year}-{i:06d}" for i in range(n)],
+        "patient_id": [f"P{setting[0]}{p:07d}" for p in patient], "organism": organism,
+        "sample_date": dates.astype("datetime64[D]"), "specimen": specimen,
+        "sector": pl.Series(sector.tolist(), dtype=pl.String),
+    })
+    return _antibiograms(rng, source_id, setting, sampled, department, organism_style, fq_factor)
+
+
+def blood_cultures(rng, source_id: str, year: int, episodes: pl.DataFrame, organism_style: str) -> pl.DataFrame | None:
+    """The blood culture of each bacteraemia episode whose organism the laboratory tests: same patient, organism,
+    day and ward, so that the platform can link them."""
+    tested = {"ESCCOL", "KLEPNE", "STAAUR", "PSEAER", "ENCFAE", "ENCFAI", "Enterobacter cloacae",
+              "Staphylococcus epidermidis"}
+    sampled = episodes.filter(pl.col("organism").is_in(list(tested))).select(
+        pl.format("B{}-{}", pl.lit(year), pl.col("episode_id")).alias("isolate_id"), "patient_id", "organism",
+        "sample_date", pl.lit("BLOOD").alias("specimen"), "sector")
+    return _antibiograms(rng, source_id, "HOSP", sampled, None, organism_style, 1.0) if sampled.height else None
+
+
+def _antibiograms(rng, source_id: str, setting: str, sampled: pl.DataFrame, department: str | None,
+                  organism_style: str, fq_factor: float) -> pl.DataFrame:
+    """One row per isolate of `sampled` and antibiotic of its laboratory's panel, from latent phenotypes."""
+    organism = sampled["organism"].to_numpy()
+    n = len(organism)
     panels = laboratory_panels(rng)
     isolate_index, antibiotic, sir = [], [], []
     esbl, carbapenemase = np.full(n, None, dtype=object), np.full(n, None, dtype=object)
@@ -154,30 +179,25 @@ def isolates(rng, source_id: str, setting: str, year: int, n_primary: int, secto
             isolate_index.append(idx)
             antibiotic.append(np.full(len(idx), ab))
             sir.append(values)
-    written = _written(organism, organism_style)
-    per_isolate = pl.DataFrame({
-        "isolate_id": [f"{setting[0]}{year}-{i:06d}" for i in range(n)],
-        "patient_id": [f"P{setting[0]}{p:07d}" for p in patient],
-        "sample_date": dates.astype("datetime64[D]"), "specimen": specimen,
-        "sector": pl.Series(sector.tolist(), dtype=pl.String), "organism": written,
-        "esbl": pl.Series(esbl.tolist(), dtype=pl.String),
-        "carbapenemase": pl.Series(carbapenemase.tolist(), dtype=pl.String),
-    })
+    per_isolate = sampled.with_columns(
+        pl.Series("organism", _written(organism, organism_style), dtype=pl.String),
+        pl.Series("esbl", esbl.tolist(), dtype=pl.String),
+        pl.Series("carbapenemase", carbapenemase.tolist(), dtype=pl.String))
     tests = pl.DataFrame({"_index": np.concatenate(isolate_index), "antibiotic": np.concatenate(antibiotic),
                           "sir": np.concatenate(sir)})
     table = per_isolate[tests["_index"]].with_columns(tests.select("antibiotic", "sir")).with_columns(
         pl.lit(source_id).alias("source_id"), pl.lit(setting).alias("setting"))
-    demographics = _demographics(rng, patient, setting)
-    table = table.join(demographics, left_on=pl.col("patient_id"), right_on="patient_id", how="left")
-    return table.with_columns(pl.col("sample_date").cast(pl.Date), pl.lit(department).alias("department"),
+    demographics = _demographics(rng, sampled["patient_id"].unique(maintain_order=True), setting)
+    table = table.join(demographics, on="patient_id", how="left")
+    return table.with_columns(pl.col("sample_date").cast(pl.Date), pl.lit(department, pl.String).alias("department"),
                               pl.lit(None, pl.String).alias("mic")).select(
         "source_id", "setting", "isolate_id", "patient_id", "sex", "age", "sample_date", "specimen", "sector",
         "department", "organism", "antibiotic", "sir", "mic", "esbl", "carbapenemase",
     ).sort("isolate_id", "antibiotic")
 
 
-def _demographics(rng, patient: np.ndarray, setting: str) -> pl.DataFrame:
-    ids = np.unique(patient)
+def _demographics(rng, patients: pl.Series, setting: str) -> pl.DataFrame:
+    ids = patients.sort()
     ages = rng.integers(80, 100, len(ids)) if setting == "EHPAD" else np.clip(rng.normal(62, 22, len(ids)), 0, 105)
-    return pl.DataFrame({"patient_id": [f"P{setting[0]}{p:07d}" for p in ids],
-                         "sex": rng.choice(["F", "M"], len(ids), p=[0.55, 0.45]), "age": ages.astype(int)})
+    return pl.DataFrame({"patient_id": ids, "sex": rng.choice(["F", "M"], len(ids), p=[0.55, 0.45]),
+                         "age": ages.astype(int)})
