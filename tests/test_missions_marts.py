@@ -200,6 +200,25 @@ def test_community_resistance_by_age_group_at_the_boundaries_and_by_sex(marts):
         AND organism = 'ESCCOL'""") == [(6, 3)]
 
 
+def test_strategy_indicators_read_from_the_missions_marts(marts):
+    rows = {r[0]: r[1:] for r in marts("""SELECT indicator_code, numerator, denominator, value, ci_low, ci_high, status
+        FROM marts.strategy_indicators WHERE year = 2024 AND geo_level = 'national'""")}
+    # Community 2024: 1000 DDD of amoxicillin (Access) for 1000 inhabitants over 366 days, 50 prescriptions.
+    assert rows["COMM_J01_DID"][:3] == (pytest.approx(1000.0), 1000, pytest.approx(1000 * 1000 / (1000 * 366)))
+    assert rows["J01_DID"][2] == pytest.approx(1000 * 1000 / (1000 * 366)), "no hospital consumption in the fixture"
+    assert rows["COMM_PRESCRIPTIONS"][2:] == (pytest.approx(50.0), None, None, "met"), "50 <= 650"
+    assert rows["ACCESS_SHARE"][2] == pytest.approx(100.0) and rows["ACCESS_SHARE"][-1] == "met"
+    # 3 of 6 community E. coli urine isolates resistant to cefotaxime: 50 %, but fewer than 30 tested.
+    assert rows["COMM_ECOLI_C3GR"][:3] == (3, 6, pytest.approx(50.0))
+    assert rows["COMM_ECOLI_C3GR"][-1] == "insufficient_data"
+    # H1, A's MRSA blood culture: 1 for 1000 inhabitants = 100 per 100 000; no 2019 baseline to measure against.
+    assert rows["MRSA_BSI"][:5] == (1, 1000, pytest.approx(100.0), *map(pytest.approx, _poisson(1, 1000, 100_000)))
+    assert rows["MRSA_BSI"][-1] == "insufficient_data"
+    assert marts("""SELECT n_tested, n_resistant, pct FROM marts.bloodstream_resistance WHERE year = 2024
+        AND geo_level = 'region' AND geo_code = '76' AND phenotype = 'MRSA' AND organism = 'STAAUR'""") == [
+        (1, 1, pytest.approx(100.0))]
+
+
 def test_signalement_followup_with_delays_across_months_and_an_update(marts):
     # ES-1 declared on 2 February, first case on 30 January: 3 days; updated by the second extraction (closed on
     # 3 March: 30 days; 4 cases, 1 death). ES-2: 9 days, open, 1 death. ES-3: 5 days, open, 1 death. As of 31

@@ -50,8 +50,7 @@ def sections(data: ParticipantData) -> list[Section]:
     names = {"criterion": labels.criteria, "resistance": labels.resistances}
     by_kind = Table("Signalements de l'année par critère et par résistance",
                     [Column("Critère ou résistance", TEXT), *COLUMNS],
-                    [[f"{'Critère' if r['breakdown'] == 'criterion' else 'Résistance'} {r['code']} : "
-                      f"{names[r['breakdown']].get(r['code'], r['code'])}", *_figures(r)] for r in year_rows],
+                    [[_kind_label(r, names), *_figures(r)] for r in year_rows],
                     sheet="Par critère")
     still_open = data.frames[OPEN.name].to_dicts()
     days = int(labels.parameters["signalement_open_alert_days"])
@@ -67,7 +66,13 @@ def sections(data: ParticipantData) -> list[Section]:
     note = (f"Signalements ouverts depuis au moins {days} jours à la date de la dernière extraction e-SIN"
             + (f" ({as_of})." if as_of else " : aucun."))
     return [Section("signalements", "Suivi des signalements d'infections associées aux soins", "",
-                    [by_month, by_kind, note, open_table])]
+                    [by_month, by_kind, note, *([open_table] if still_open else [])])]
+
+
+def _kind_label(row: dict, names: dict[str, dict]) -> str:
+    label = names[row["breakdown"]].get(row["code"], row["code"])
+    return f"Critère {row['code']} : {label}" if row["breakdown"] == "criterion" else f"Résistance : {label}"
+
 
 
 def methods(labels: Labels) -> list[str]:
