@@ -7,6 +7,7 @@ from orchestration.dbt_project import ensure_manifest
 
 ensure_manifest()
 
+from assets.analysts_copy import analysts_copy  # noqa: E402
 from assets.dbt import vigie_dbt_models  # noqa: E402
 from assets.ingestion import ingestion_assets  # noqa: E402
 from assets.participation import participation  # noqa: E402
@@ -21,7 +22,7 @@ from orchestration.schedules import (  # noqa: E402
 from orchestration.sensors import landing_sensor, participant_report_sensor  # noqa: E402
 
 defs = dg.Definitions(
-    assets=[*ingestion_assets, vigie_dbt_models, participation, participant_reports],
+    assets=[*ingestion_assets, vigie_dbt_models, analysts_copy, participation, participant_reports],
     jobs=[ingest_and_consolidate_job, consolidation_job, participation_job, reports_job],
     schedules=[nightly_consolidation_schedule, nightly_reports_schedule, weekly_participation_schedule],
     sensors=[landing_sensor, participant_report_sensor],

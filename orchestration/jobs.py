@@ -2,19 +2,20 @@
 
 import dagster as dg
 
+from assets.analysts_copy import analysts_copy
 from assets.dbt import vigie_dbt_models
 from assets.ingestion import ingestion_assets
 from assets.participant_reports import participant_reports
 from assets.participation import participation
 
 ingest_and_consolidate_job = dg.define_asset_job(
-    "ingest_and_consolidate", selection=dg.AssetSelection.assets(*ingestion_assets, vigie_dbt_models),
-    description="Ingests the landing area and rebuilds the dbt models (what `vigie run` does first, before the "
-                "yearly outputs of every year).",
+    "ingest_and_consolidate", selection=dg.AssetSelection.assets(*ingestion_assets, vigie_dbt_models, analysts_copy),
+    description="Ingests the landing area, rebuilds the dbt models and the analysts' copy (what `vigie run` does "
+                "first, before the yearly outputs of every year).",
 )
 consolidation_job = dg.define_asset_job(
-    "consolidation", selection=dg.AssetSelection.assets(vigie_dbt_models),
-    description="Rebuilds the dbt models from the data already ingested.",
+    "consolidation", selection=dg.AssetSelection.assets(vigie_dbt_models, analysts_copy),
+    description="Rebuilds the dbt models from the data already ingested, then the analysts' copy.",
 )
 participation_job = dg.define_asset_job(
     "yearly_participation", selection=dg.AssetSelection.assets(participation),

@@ -219,6 +219,18 @@ def test_strategy_indicators_read_from_the_missions_marts(marts):
         (1, 1, pytest.approx(100.0))]
 
 
+def test_each_build_publishes_the_analysts_copy_with_its_documentation(marts):
+    current = marts.data_dir / "outputs" / "analysts" / "current"
+    con = duckdb.connect(str(current / "vigie.duckdb"), read_only=True)
+    assert con.sql("SELECT count(*) FROM marts.strategy_indicators").fetchall() == marts(
+        "SELECT count(*) FROM marts.strategy_indicators")
+    assert con.sql("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'staging'").fetchall() == [(0,)]
+    con.close()
+    assert (current / "parquet" / "marts" / "ssi_rates.parquet").stat().st_size > 0
+    docs = (current / "docs" / "index.html").read_text(encoding="utf-8")
+    assert "bloodstream_resistance" in docs and "<script" in docs
+
+
 def test_signalement_followup_with_delays_across_months_and_an_update(marts):
     # ES-1 declared on 2 February, first case on 30 January: 3 days; updated by the second extraction (closed on
     # 3 March: 30 days; 4 cases, 1 death). ES-2: 9 days, open, 1 death. ES-3: 5 days, open, 1 death. As of 31

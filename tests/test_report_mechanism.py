@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from vigie import french
-from vigie.reports import publish as publishing
+from vigie import publish as publishing
 from vigie.reports.document import COUNT, INTERVAL, QUARTILES, TEXT, Column, Participant, Report, Section, Table
 from vigie.reports.render import cell_text, render_html, render_xlsx
 

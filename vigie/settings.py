@@ -49,6 +49,11 @@ class Settings:
         return self.outputs_dir / "reports"
 
     @property
+    def analysts_dir(self) -> Path:
+        """The analysts' copy: `current/` holds the DuckDB file, its Parquet files and the dbt documentation."""
+        return self.outputs_dir / "analysts"
+
+    @property
     def warehouse_path(self) -> Path:
         return self.data_dir / "warehouse.duckdb"
 

@@ -30,6 +30,7 @@ def summary_text(settings: Settings, since: dt.datetime) -> str:
         f"Entrepôt DuckDB : {settings.warehouse_path}",
         f"Accusés de réception des envois : {settings.receipts_dir}",
         f"Rapports des participants : {_reports(settings)} (participant × année) dans {settings.reports_dir}",
+        f"Copie des analystes (DuckDB 1.4+, Parquet, documentation) : {settings.analysts_dir / 'current'}",
         f"Quarantaine : {settings.quarantine_dir}",
         "Interface Dagster : `vigie ui` puis http://127.0.0.1:3000",
         "Requêtes : vigie sql \"select * from staging.stg_spares_activity limit 5\"",

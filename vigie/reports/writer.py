@@ -14,7 +14,7 @@ from pathlib import Path
 from vigie import warehouse
 from vigie.reports import mechanism
 from vigie.reports.kinds import REPORT_KINDS
-from vigie.reports.publish import current_fingerprint, publish
+from vigie.publish import current_fingerprint, publish
 from vigie.reports.render import render_html, render_pdf, render_xlsx
 from vigie.settings import PROJECT_ROOT, TEMPLATES_DIR, Settings
 

@@ -1,13 +1,14 @@
-"""Publication of a report: its files (HTML, PDF, XLSX) appear together or not at all.
+"""Atomic publication of a folder (a report's HTML, PDF and XLSX; the analysts' copy): all of it or none.
 
-`<participant>/<year>` is a symbolic link to a hidden folder holding one complete version; a new version is written
-beside it, then the link is replaced in one rename, so a reader never sees half a report or a mixture of two.
-Whatever a run killed midway left behind is cleared by the next publication.
+`<link>` (e.g. `reports/<participant>/<year>`) is a symbolic link to a hidden folder holding one complete version; a
+new version is written beside it, then the link is replaced in one rename, so a reader never sees half a version or a
+mixture of two. Whatever a run killed midway left behind is cleared by the next publication.
 """
 
 import hashlib
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -20,17 +21,23 @@ def current_fingerprint(link: Path) -> str | None:
     return os.readlink(link).rsplit(".", 1)[-1] if link.is_symlink() else None
 
 
-def _write(folder: Path, files: dict[str, bytes]) -> None:
-    folder.mkdir()
-    for name, content in files.items():
-        with open(folder / name, "wb") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
+def _write(files: dict[str, bytes]) -> Callable[[Path], None]:
+    def write(folder: Path) -> None:
+        for name, content in files.items():
+            with open(folder / name, "wb") as handle:
+                handle.write(content)
+                handle.flush()
+                os.fsync(handle.fileno())
+    return write
 
 
 def publish(link: Path, files: dict[str, bytes], version: str) -> Path:
     """Publishes `files` as version `version` at `link` (e.g. reports/310781406/2024), atomically."""
+    return publish_folder(link, _write(files), version)
+
+
+def publish_folder(link: Path, write: Callable[[Path], None], version: str) -> Path:
+    """Publishes, as version `version` at `link`, the folder that `write` fills: atomically, once `write` returns."""
     folder = link.parent
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f".{link.name}.{version}"
@@ -41,7 +48,8 @@ def publish(link: Path, files: dict[str, bytes], version: str) -> Path:
             leftover.unlink()
         elif leftover.exists():
             shutil.rmtree(leftover)
-    _write(target, files)
+    target.mkdir()
+    write(target)
     if link.exists() and not link.is_symlink():  # a plain folder from before: moved aside, then cleared
         link.rename(folder / f".{link.name}.previous")
     staging = folder / f".{link.name}.link"
