@@ -12,8 +12,9 @@ from assets.dbt import vigie_dbt_models  # noqa: E402
 from assets.ingestion import ingestion_assets  # noqa: E402
 from assets.participation import participation  # noqa: E402
 from assets.participant_reports import participant_reports  # noqa: E402
+from assets.spf_transmission import spf_transmission  # noqa: E402
 from orchestration.jobs import (  # noqa: E402
-    consolidation_job, ingest_and_consolidate_job, participation_job, reports_job,
+    consolidation_job, ingest_and_consolidate_job, participation_job, reports_job, spf_transmission_job,
 )
 from orchestration.resources import build_resources  # noqa: E402
 from orchestration.schedules import (  # noqa: E402
@@ -22,8 +23,9 @@ from orchestration.schedules import (  # noqa: E402
 from orchestration.sensors import landing_sensor, participant_report_sensor  # noqa: E402
 
 defs = dg.Definitions(
-    assets=[*ingestion_assets, vigie_dbt_models, analysts_copy, participation, participant_reports],
-    jobs=[ingest_and_consolidate_job, consolidation_job, participation_job, reports_job],
+    assets=[*ingestion_assets, vigie_dbt_models, analysts_copy, participation, participant_reports,
+            spf_transmission],
+    jobs=[ingest_and_consolidate_job, consolidation_job, participation_job, reports_job, spf_transmission_job],
     schedules=[nightly_consolidation_schedule, nightly_reports_schedule, weekly_participation_schedule],
     sensors=[landing_sensor, participant_report_sensor],
     resources=build_resources(),

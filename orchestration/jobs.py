@@ -7,6 +7,7 @@ from assets.dbt import vigie_dbt_models
 from assets.ingestion import ingestion_assets
 from assets.participant_reports import participant_reports
 from assets.participation import participation
+from assets.spf_transmission import spf_transmission
 
 ingest_and_consolidate_job = dg.define_asset_job(
     "ingest_and_consolidate", selection=dg.AssetSelection.assets(*ingestion_assets, vigie_dbt_models, analysts_copy),
@@ -25,4 +26,8 @@ reports_job = dg.define_asset_job(
     "yearly_reports", selection=dg.AssetSelection.assets(participant_reports),
     description="The reports of one surveillance year: of the participants given in the run configuration, or of "
                 "all of them (reports whose figures have not changed are left as they are).",
+)
+spf_transmission_job = dg.define_asset_job(
+    "spf_transmission", selection=dg.AssetSelection.assets(spf_transmission),
+    description="The package of one year for Santé publique France (raw data, marts, dictionary, manifest).",
 )

@@ -1,7 +1,9 @@
 """PRIMO, SPIADI, SPICMI, MATIS and the follow-up of IAS reports on a small fixture, every expected value worked out
 by hand in the comments."""
 
+import json
 import os
+import shutil
 
 import dagster as dg
 import duckdb
@@ -229,6 +231,35 @@ def test_each_build_publishes_the_analysts_copy_with_its_documentation(marts):
     assert (current / "parquet" / "marts" / "ssi_rates.parquet").stat().st_size > 0
     docs = (current / "docs" / "index.html").read_text(encoding="utf-8")
     assert "bloodstream_resistance" in docs and "<script" in docs
+
+
+def test_spf_package_is_checked_against_its_manifest(marts, tmp_path):
+    from vigie.cli import main
+    from vigie.transmission import verify_package
+
+    result = marts.defs.resolve_job_def("spf_transmission").execute_in_process(
+        instance=marts.instance, resources=marts.resources, partition_key="2024")
+    assert result.success
+    published = marts.data_dir / "outputs" / "transmissions" / "spf" / "2024"
+    files = {f["path"]: f for f in json.loads((published / "manifest.json").read_text())["files"]}
+    assert files["data/isolates.parquet"]["rows"] == 7, "H1 and the six community urine isolates of 2024"
+    assert files["marts/ssi_rates.parquet"]["rows"] == marts("SELECT count(*) FROM marts.ssi_rates WHERE year = 2024")[0][0]
+    dictionary = (published / "data_dictionary.csv").read_text(encoding="utf-8")
+    assert "marts/strategy_indicators.parquet,marts.strategy_indicators,status,VARCHAR,\"met, on_track" in dictionary
+    assert verify_package(published) == [] and main(["verify-package", str(published)]) == 0
+    package = tmp_path / "received"
+    shutil.copytree(published, package)
+    isolates = package / "data" / "isolates.parquet"
+    content = bytearray(isolates.read_bytes())
+    content[len(content) // 2] ^= 0x01
+    isolates.write_bytes(bytes(content))
+    (package / "marts" / "ssi_rates.parquet").unlink()
+    (package / "notes.txt").write_text("added")
+    assert verify_package(package) == [
+        "notes.txt: not listed in the manifest",
+        "data/isolates.parquet: SHA-256 differs from the manifest (altered or truncated)",
+        "marts/ssi_rates.parquet: missing"]
+    assert main(["verify-package", str(package)]) == 1
 
 
 def test_signalement_followup_with_delays_across_months_and_an_update(marts):

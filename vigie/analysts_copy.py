@@ -11,6 +11,8 @@ from pathlib import Path
 
 import duckdb
 
+from vigie.warehouse import sql_string
+
 PUBLISHED_SCHEMAS = ("marts", "reference", "quality")
 PUBLISHED_TABLES = (("raw", "submissions"),)  # what happened to each file, without the rows it carried
 PARQUET_SCHEMAS = ("marts",)
@@ -25,10 +27,6 @@ class CopySummary:
     @property
     def total_rows(self) -> int:
         return sum(self.rows.values())
-
-
-def _quoted(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def _published(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
@@ -47,7 +45,7 @@ def write_copy(warehouse_path: Path, folder: Path) -> CopySummary:
     summary = CopySummary()
     con = duckdb.connect(str(database), config={"storage_compatibility_version": STORAGE_COMPATIBILITY})
     try:
-        con.execute(f"ATTACH {_quoted(str(warehouse_path))} AS live (READ_ONLY)")
+        con.execute(f"ATTACH {sql_string(str(warehouse_path))} AS live (READ_ONLY)")
         for schema, table in _published(con):
             name = f'"{schema}"."{table}"'
             con.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
@@ -56,7 +54,7 @@ def write_copy(warehouse_path: Path, folder: Path) -> CopySummary:
             if schema in PARQUET_SCHEMAS:
                 target = folder / "parquet" / schema / f"{table}.parquet"
                 target.parent.mkdir(parents=True, exist_ok=True)
-                con.execute(f"COPY {name} TO {_quoted(str(target))} (FORMAT parquet, COMPRESSION zstd)")
+                con.execute(f"COPY {name} TO {sql_string(str(target))} (FORMAT parquet, COMPRESSION zstd)")
         con.execute("DETACH live")
         con.execute("CHECKPOINT")
     finally:

@@ -70,6 +70,20 @@ def cmd_ui(args) -> int:
     os.execv(str(dagster), [str(dagster), "dev", "-w", "workspace.yaml", "-p", str(args.port)])
 
 
+def cmd_verify_package(args) -> int:
+    from vigie.transmission import MANIFEST, verify_package
+
+    folder = Path(args.folder)
+    if not (folder / MANIFEST).is_file():
+        print(f"vigie verify-package: {folder / MANIFEST} not found", file=sys.stderr)
+        return 2
+    problems = verify_package(folder)
+    for problem in problems:
+        print(f"  {problem}")
+    print(f"{folder}: {'whole, every file as its manifest says' if not problems else f'{len(problems)} problem(s)'}")
+    return 1 if problems else 0
+
+
 def cmd_sql(args) -> int:
     import polars as pl
 
@@ -108,6 +122,9 @@ def parser() -> argparse.ArgumentParser:
     sql.add_argument("query")
     sql.add_argument("--limit", type=int, default=50, help="rows shown")
     sql.set_defaults(func=cmd_sql)
+    verify = sub.add_parser("verify-package", help="check a transmission package against its manifest")
+    verify.add_argument("folder", help="the package folder, e.g. data/outputs/transmissions/spf/2025")
+    verify.set_defaults(func=cmd_verify_package)
     sub.add_parser("prepare", help="build the dbt manifest the definitions load").set_defaults(func=cmd_prepare)
     ui = sub.add_parser("ui", help="start the Dagster UI (dagster dev) on this project")
     ui.add_argument("--port", type=int, default=3000)

@@ -54,6 +54,11 @@ class Settings:
         return self.outputs_dir / "analysts"
 
     @property
+    def transmissions_dir(self) -> Path:
+        """Packages sent on: `spf/<year>/` for Santé publique France."""
+        return self.outputs_dir / "transmissions"
+
+    @property
     def warehouse_path(self) -> Path:
         return self.data_dir / "warehouse.duckdb"
 

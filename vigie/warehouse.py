@@ -74,6 +74,11 @@ class WarehouseBusy(RuntimeError):
     """Another process holds the DuckDB file."""
 
 
+def sql_string(text: str) -> str:
+    """A string literal for the statements that take no parameters (ATTACH, COPY ... TO)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
 def raw_table(dataset: p.Dataset) -> str:
     return f"raw.{dataset.name}"
 
