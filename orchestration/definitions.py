@@ -13,6 +13,7 @@ from assets.ingestion import ingestion_assets  # noqa: E402
 from assets.participation import participation  # noqa: E402
 from assets.participant_reports import participant_reports  # noqa: E402
 from assets.spf_transmission import spf_transmission  # noqa: E402
+from orchestration.calendar import calendar_definitions  # noqa: E402
 from orchestration.jobs import (  # noqa: E402
     consolidation_job, ingest_and_consolidate_job, participation_job, reports_job, spf_transmission_job,
 )
@@ -22,11 +23,16 @@ from orchestration.schedules import (  # noqa: E402
 )
 from orchestration.sensors import landing_sensor, participant_report_sensor  # noqa: E402
 
+calendar_schedules, deadline_checks, deadline_jobs = calendar_definitions()
+
 defs = dg.Definitions(
     assets=[*ingestion_assets, vigie_dbt_models, analysts_copy, participation, participant_reports,
             spf_transmission],
-    jobs=[ingest_and_consolidate_job, consolidation_job, participation_job, reports_job, spf_transmission_job],
-    schedules=[nightly_consolidation_schedule, nightly_reports_schedule, weekly_participation_schedule],
+    asset_checks=deadline_checks,
+    jobs=[ingest_and_consolidate_job, consolidation_job, participation_job, reports_job, spf_transmission_job,
+          *deadline_jobs],
+    schedules=[nightly_consolidation_schedule, nightly_reports_schedule, weekly_participation_schedule,
+               *calendar_schedules],
     sensors=[landing_sensor, participant_report_sensor],
     resources=build_resources(),
     executor=dg.in_process_executor,
