@@ -262,6 +262,16 @@ def test_spf_package_is_checked_against_its_manifest(marts, tmp_path):
     assert main(["verify-package", str(package)]) == 1
 
 
+def test_funnel_point_of_an_establishment(marts):
+    # A, 2024: 4 bacteraemia acquired here over 10 000 patient-days, alone in the nation: 0.4 per 1000 both ways.
+    # Poisson(4): F(7) = 0.948866, F(8) = 0.978637; 97.5 % limit 8 - (0.978637 - 0.975) / 0.029771 = 7.877843
+    # episodes, 0.787784 per 1000.
+    [(value, national, upper_95, position)] = marts("""SELECT value, national_value, upper_95, position
+        FROM marts.establishment_funnel_points WHERE indicator = 'BACTEREMIA' AND year = 2024""")
+    assert (value, national, position) == (pytest.approx(0.4), pytest.approx(0.4), "within")
+    assert upper_95 == pytest.approx(0.787784, abs=1e-5)
+
+
 def test_signalement_followup_with_delays_across_months_and_an_update(marts):
     # ES-1 declared on 2 February, first case on 30 January: 3 days; updated by the second extraction (closed on
     # 3 March: 30 days; 4 cases, 1 death). ES-2: 9 days, open, 1 death. ES-3: 5 days, open, 1 death. As of 31

@@ -100,3 +100,50 @@ def with_poisson_rate(frame, count: str, exposure: str, per: float, prefix: str 
     high = chi2.ppf(0.975, 2 * counts + 2) / 2
     return frame.assign(**{f"{prefix}rate": counts * scale, f"{prefix}ci_low": low * scale,
                            f"{prefix}ci_high": high * scale})
+
+
+def funnel_limits(target, exposure, probability: float, distribution: str):
+    """Control limits of a funnel plot around `target` (a rate per unit of exposure, or a proportion) for each
+    `exposure` (patient-days, expected count, or trials), at `probability` (0.025 / 0.975 for 95 %, 0.001 / 0.999 for
+    99.8 %): the exact Poisson or binomial quantile, interpolated between counts as Spiegelhalter (2005, Statistics in
+    Medicine 24:1185) does, so that the limits are smooth curves; in the unit of the target, never below 0."""
+    import numpy as np
+    from scipy.stats import binom, poisson
+
+    exposure = np.asarray(exposure, dtype=float)
+    target = np.broadcast_to(np.asarray(target, dtype=float), exposure.shape)
+    if distribution == "poisson":
+        law = poisson(target * exposure)
+    elif distribution == "binomial":
+        law = binom(np.round(exposure).astype(int), target)
+    else:
+        raise ValueError(f"unknown distribution {distribution!r}")
+    quantile = law.ppf(probability)
+    above, below = law.cdf(quantile), law.cdf(quantile - 1)
+    step = np.where(above > below, (above - probability) / np.where(above > below, above - below, 1), 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.maximum(0.0, (quantile - step) / exposure)
+
+
+FUNNEL_LIMITS = {"lower_998": 0.001, "lower_95": 0.025, "upper_95": 0.975, "upper_998": 0.999}
+
+
+def with_funnel_limits(frame, rate: str, exposure: str, distribution: str, per: float):
+    """Adds to a pandas frame the 95 % and 99.8 % funnel limits (FUNNEL_LIMITS columns) of the national `rate` for
+    each `exposure`, times `per` (the unit the indicator is shown in)."""
+    return frame.assign(**{column: funnel_limits(frame[rate], frame[exposure], probability, distribution) * per
+                           for column, probability in FUNNEL_LIMITS.items()})
+
+
+def dispersion_ratio(counts, rate, exposure, distribution: str) -> float:
+    """Spiegelhalter's (2005) overdispersion estimate of a funnel plot: the mean squared z-score of the units, after
+    winsorising the 10 % at each end. Near 1, the limits hold; well above 1, the units spread more than the
+    distribution allows (DDD are not independent events), and the exact limits flag too many of them."""
+    import numpy as np
+
+    counts, exposure = np.asarray(counts, dtype=float), np.asarray(exposure, dtype=float)
+    expected = rate * exposure
+    variance = expected if distribution == "poisson" else expected * (1 - rate)
+    z = (counts - expected) / np.sqrt(variance)
+    low, high = np.quantile(z, [0.1, 0.9])
+    return float(np.mean(np.clip(z, low, high) ** 2))
