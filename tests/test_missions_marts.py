@@ -1,6 +1,7 @@
 """PRIMO, SPIADI, SPICMI, MATIS and the follow-up of IAS reports on a small fixture, every expected value worked out
 by hand in the comments."""
 
+import html
 import json
 import os
 import shutil
@@ -298,7 +299,7 @@ def test_every_participant_gets_its_report(marts):
     summary = write_reports(settings, 2024)
     kinds = dict(marts("SELECT participant_id, participant_kind FROM marts.report_participants WHERE year = 2024"))
     assert kinds == {A: "establishment", B: "establishment", C: "establishment", D: "establishment",
-                     "LAB00001": "laboratory", "76": "region", "11": "region"}
+                     "LAB00001": "laboratory", "76": "region", "11": "region", "94": "region", "01": "region"}
     assert sorted(p for p, _ in summary.written) == sorted(kinds)
 
     def page(participant):
@@ -313,6 +314,9 @@ def test_every_participant_gets_its_report(marts):
     assert "aucune (moins de laboratoires" in laboratory, "one laboratory: no area figure can be shown"
     region = page("11")
     assert "ES-2" in region and "296" in region and "ES-1" not in region, "the CPias of Île-de-France sees ES-2 open"
+    occitanie = html.unescape(page("76"))
+    assert "Indicateurs de la stratégie nationale" in occitanie and "Prescriptions d'antibiotiques en ville" in occitanie
+    assert "graphiques en entonnoir" in occitanie and "<svg" in occitanie, "A on the funnel plots of its region"
 
 
 def test_sensor_maps_ias_reports_to_their_region(marts):

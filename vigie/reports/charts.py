@@ -43,3 +43,27 @@ def trend(rows: list[dict], unit: str, description: str, digits: int = 1) -> Cha
     layered = (base.mark_line(color=OWN) + base.mark_point(color=OWN, filled=True)
                + base.mark_text(dy=-10, fontSize=11).encode(text=alt.Text("value:Q", format=",.1f")))
     return Chart(layered.properties(width=WIDTH, height=180).to_dict(), description)
+
+
+def funnel(points: list[dict], curves: list[dict], unit: str, exposure: str, description: str) -> Chart:
+    """A funnel plot: the 95 % (dashed) and 99.8 % (solid) limits around the national value (grey line) against
+    the exposure (log scale), the region's establishments as dots, named when they fall beyond the 99.8 % limits.
+    `points`: name, exposure, value, outside_998; `curves`: exposure, national_value and the four limits."""
+    x = alt.X("exposure:Q", title=exposure, scale=alt.Scale(type="log"),
+              axis=alt.Axis(format=",.0f", labelOverlap=True, tickCount=5))
+    y = alt.Y("value:Q", title=unit, scale=alt.Scale(zero=True))
+    limits = alt.Chart(alt.Data(values=_shown(curves, 4))).transform_fold(
+        ["lower_95", "upper_95", "lower_998", "upper_998"], as_=["limit", "value"])
+    dashed = limits.transform_filter("datum.limit == 'lower_95' || datum.limit == 'upper_95'").mark_line(
+        color=MEDIAN, strokeDash=[4, 3]).encode(x=x, y=y, detail="limit:N")
+    solid = limits.transform_filter("datum.limit == 'lower_998' || datum.limit == 'upper_998'").mark_line(
+        color=MEDIAN).encode(x=x, y=y, detail="limit:N")
+    centre = alt.Chart(alt.Data(values=_shown(curves, 4))).mark_line(color=NATIONAL).encode(
+        x=x, y=alt.Y("national_value:Q", title=unit))
+    dots = alt.Chart(alt.Data(values=_shown(points, 4)))
+    own = dots.mark_circle(size=60, opacity=0.9).encode(
+        x=x, y=y, color=alt.condition("datum.outside_998", alt.value(OWN), alt.value(MEDIAN)))
+    names = dots.transform_filter("datum.outside_998").mark_text(align="left", dx=6, fontSize=10).encode(
+        x=x, y=y, text="name:N")
+    layered = (dashed + solid + centre + own + names).properties(width=WIDTH, height=260)
+    return Chart(layered.to_dict(), description)

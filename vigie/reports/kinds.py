@@ -3,6 +3,7 @@
 from vigie.reports.matis import MATIS
 from vigie.reports.mechanism import ReportKind, peer_methods
 from vigie.reports.primo import PRIMO
+from vigie.reports.regional import REGIONAL
 from vigie.reports.signalements import SIGNALEMENTS
 from vigie.reports.spares import SPARES
 from vigie.reports.spiadi import SPIADI
@@ -12,5 +13,5 @@ REPORT_KINDS = [
     ReportKind("establishment", "Surveillance {year} : rapport de votre établissement", [SPARES, SPIADI, SPICMI, MATIS],
                peer_methods),
     ReportKind("laboratory", "Surveillance PRIMO {year} : rapport de votre laboratoire", [PRIMO]),
-    ReportKind("region", "Signalements d'infections associées aux soins {year} : suivi régional", [SIGNALEMENTS]),
+    ReportKind("region", "Surveillance {year} : résultats de la région", [REGIONAL, SIGNALEMENTS]),
 ]

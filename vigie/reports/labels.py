@@ -13,6 +13,12 @@ def _codes(con, code_list: str) -> dict:
                             [code_list]).fetchall())
 
 
+def _computed_codes(con, code_list: str) -> dict:
+    """Labels of codes the marts compute (report_labels seed)."""
+    return dict(con.execute("SELECT code, label_fr FROM reference.report_labels WHERE code_list = ?",
+                            [code_list]).fetchall())
+
+
 @dataclass
 class Labels:
     sectors: dict[str, str]
@@ -34,6 +40,8 @@ class Labels:
     parameters: dict[str, float]
     conventions: list[str]
     targets: dict[str, tuple]  # indicator code -> (label, value, comparison, unit, year, source)
+    statuses: dict[str, str]  # status of a strategy indicator -> label
+    funnel_positions: dict[str, str]
 
     @classmethod
     def load(cls, con) -> "Labels":
@@ -62,6 +70,8 @@ class Labels:
             targets={row[0]: row[1:] for row in con.sql(
                 "SELECT indicator_code, label_fr, target_value, comparison, unit, target_year, source "
                 "FROM reference.indicator_targets").fetchall()},
+            statuses=_computed_codes(con, "strategy_status"),
+            funnel_positions=_computed_codes(con, "funnel_position"),
         )
 
     def organism(self, code: str) -> str:

@@ -1,6 +1,7 @@
 -- Who gets a report of a year, and the date of the latest submission its figures include: each establishment with
 -- data of a hospital mission (SPARES, SPIADI, SPICMI, MATIS; hospital isolates of a registered establishment), each
--- community laboratory (PRIMO), and each region's CPias for the IAS reports of its establishments.
+-- community laboratory (PRIMO), and each region (its CPias and ARS) for the regional output: the region's indicators,
+-- its establishments on funnel plots and the IAS reports of its establishments.
 with establishment_years as (
     select finess, year from {{ ref('stg_spares_activity') }}
     union
@@ -61,6 +62,15 @@ laboratories as (
     group by all
 ),
 
+-- A region's output covers all its data of the year: its establishments, laboratories and IAS reports.
+region_years as (
+    select region_code, year from establishments where region_code is not null
+    union
+    select region_code, year from laboratories where region_code is not null
+    union
+    select region_code, year from {{ ref('int_signalements') }} where region_code is not null
+),
+
 regions as (
     select
         'region' as participant_kind,
@@ -72,9 +82,9 @@ regions as (
         reports.region_code,
         regions.region_name,
         max(current_submissions.received_at) as data_received_until
-    from (select distinct region_code, year from {{ ref('int_signalements') }} where region_code is not null) as reports
+    from region_years as reports
     inner join (select distinct region_code, region_name from {{ ref('regions_departments') }}) as regions using (region_code)
-    left join current_submissions on current_submissions.dataset = 'signalements'
+    cross join current_submissions
     group by all
 )
 
