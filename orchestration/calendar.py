@@ -9,9 +9,10 @@ from zoneinfo import ZoneInfo
 
 import dagster as dg
 
+from assets.ecdc_exports import ecdc_exports
 from assets.participant_reports import participant_reports
 from assets.spf_transmission import spf_transmission
-from orchestration.jobs import reports_job, spf_transmission_job
+from orchestration.jobs import ecdc_exports_job, reports_job, spf_transmission_job
 from vigie.settings import DBT_PROJECT_DIR
 
 CALENDAR_SEED = DBT_PROJECT_DIR / "seeds" / "annual_calendar.csv"
@@ -19,7 +20,8 @@ TIMEZONE = "Europe/Paris"
 RUN_HOUR = 6  # the scheduled run starts at 06:00 on the milestone's date; the output is due by the end of that day
 # The outputs a milestone can name: the asset that is due, and the job that produces it (partitioned by year).
 DELIVERABLES = {"yearly_reports": (participant_reports, reports_job),
-                "spf_transmission": (spf_transmission, spf_transmission_job)}
+                "transmit_to_spf": (spf_transmission, spf_transmission_job),
+                "export_to_ecdc": (ecdc_exports, ecdc_exports_job)}
 
 
 @dataclass(frozen=True)

@@ -9,13 +9,15 @@ ensure_manifest()
 
 from assets.analysts_copy import analysts_copy  # noqa: E402
 from assets.dbt import vigie_dbt_models  # noqa: E402
+from assets.ecdc_exports import ecdc_exports  # noqa: E402
 from assets.ingestion import ingestion_assets  # noqa: E402
 from assets.participation import participation  # noqa: E402
 from assets.participant_reports import participant_reports  # noqa: E402
 from assets.spf_transmission import spf_transmission  # noqa: E402
 from orchestration.calendar import calendar_definitions  # noqa: E402
 from orchestration.jobs import (  # noqa: E402
-    consolidation_job, ingest_and_consolidate_job, participation_job, reports_job, spf_transmission_job,
+    consolidation_job, ecdc_exports_job, ingest_and_consolidate_job, participation_job, reports_job,
+    spf_transmission_job,
 )
 from orchestration.resources import build_resources  # noqa: E402
 from orchestration.schedules import (  # noqa: E402
@@ -27,10 +29,10 @@ calendar_schedules, deadline_checks, deadline_jobs = calendar_definitions()
 
 defs = dg.Definitions(
     assets=[*ingestion_assets, vigie_dbt_models, analysts_copy, participation, participant_reports,
-            spf_transmission],
+            spf_transmission, ecdc_exports],
     asset_checks=deadline_checks,
     jobs=[ingest_and_consolidate_job, consolidation_job, participation_job, reports_job, spf_transmission_job,
-          *deadline_jobs],
+          ecdc_exports_job, *deadline_jobs],
     schedules=[nightly_consolidation_schedule, nightly_reports_schedule, weekly_participation_schedule,
                *calendar_schedules],
     sensors=[landing_sensor, participant_report_sensor],

@@ -4,6 +4,7 @@ import dagster as dg
 
 from assets.analysts_copy import analysts_copy
 from assets.dbt import vigie_dbt_models
+from assets.ecdc_exports import ecdc_exports
 from assets.ingestion import ingestion_assets
 from assets.participant_reports import participant_reports
 from assets.participation import participation
@@ -28,6 +29,11 @@ reports_job = dg.define_asset_job(
                 "all of them (reports whose figures have not changed are left as they are).",
 )
 spf_transmission_job = dg.define_asset_job(
-    "spf_transmission", selection=dg.AssetSelection.assets(spf_transmission),
+    "transmit_to_spf", selection=dg.AssetSelection.assets(spf_transmission),
     description="The package of one year for Santé publique France (raw data, marts, dictionary, manifest).",
+)
+ecdc_exports_job = dg.define_asset_job(
+    "export_to_ecdc", selection=dg.AssetSelection.assets(ecdc_exports),
+    description="The exports of one year to ECDC (EARS-Net AMRTEST, ESAC-Net hospital and community consumption), "
+                "each validated against its own expectation suite, with the report of uncodable records.",
 )

@@ -51,9 +51,9 @@ def test_deadline_check_missing_late_and_on_time():
     key = dg.AssetKey("spf_transmission")
     today = dt.date.today()
     # Due on 1 January of N+1: the output of N materialized today came after that date.
-    past = Milestone("ALL", "spf_transmission", "spf_transmission", 1, 1, 1, "")
+    past = Milestone("ALL", "spf_transmission", "transmit_to_spf", 1, 1, 1, "")
     # Due on 31 December of N+1: today's materialization of N - 1 is on time.
-    future = Milestone("ALL", "spf_transmission", "spf_transmission", 12, 31, 1, "")
+    future = Milestone("ALL", "spf_transmission", "transmit_to_spf", 12, 31, 1, "")
     late_year, on_time_year = today.year - 1, today.year - 1
     with dg.instance_for_test() as instance:
         missing = deadline_result(instance, key, past, _paris(today.year, 1, 2))

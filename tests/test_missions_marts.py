@@ -238,7 +238,7 @@ def test_spf_package_is_checked_against_its_manifest(marts, tmp_path):
     from vigie.cli import main
     from vigie.transmission import verify_package
 
-    result = marts.defs.resolve_job_def("spf_transmission").execute_in_process(
+    result = marts.defs.resolve_job_def("transmit_to_spf").execute_in_process(
         instance=marts.instance, resources=marts.resources, partition_key="2024")
     assert result.success
     published = marts.data_dir / "outputs" / "transmissions" / "spf" / "2024"

@@ -301,7 +301,10 @@ def _report(data_dir, finess, year, suffix="html"):
 
 def test_reports_of_every_participant_and_year_in_three_formats(marts):
     expected = {(A, 2024), (B, 2024), (C, 2024), (D, 2024), (A, 2025), (B, 2025)}
-    assert set(marts("SELECT participant_id, year FROM marts.report_participants")) == expected
+    # and the regional output of each of their regions: Occitanie (76), Île-de-France (11), Corse (94), Guadeloupe (01)
+    regions = {("76", 2024), ("11", 2024), ("94", 2024), ("01", 2024), ("76", 2025), ("11", 2025)}
+    assert set(marts("SELECT participant_id, year FROM marts.report_participants")) == expected | regions
+    expected |= regions
     for finess, year in expected:
         for suffix in ("html", "pdf", "xlsx"):
             assert _report(marts.data_dir, finess, year, suffix).exists(), (finess, year, suffix)

@@ -76,7 +76,7 @@ def run_all(settings: Settings, year: int | None = None, demo: bool = False) -> 
         success = _execute(job, instance=instance, **common)
         valid = set(yearly_partitions.get_partition_keys())
         yearly = [defs.resolve_job_def(name).with_logger_defs(loggers)
-                  for name in ("yearly_participation", "yearly_reports", "spf_transmission")]
+                  for name in ("yearly_participation", "yearly_reports", "transmit_to_spf", "export_to_ecdc")]
         years = [year] if year else warehouse.years_with_data(settings.warehouse_path)
         for key in [str(y) for y in years if str(y) in valid]:
             for job in yearly:
