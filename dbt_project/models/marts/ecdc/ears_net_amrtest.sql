@@ -20,12 +20,7 @@ record_type as (
 select
     isolates.year,
     concat_ws('-', isolates.source_id, isolates.year, isolates.isolate_id, tests.antibiotic) as RecordId,
-    record_type.record_type as RecordType,
-    record_type.record_type_version as RecordTypeVersion,
-    record_type.subject as Subject,
-    record_type.status as Status,
-    record_type.data_source as DataSource,
-    record_type.reporting_country as ReportingCountry,
+    {{ tessy_header('record_type') }}
     isolates.sample_date as DateUsedForStatistics,
     isolates.source_id as LaboratoryCode,
     case when isolates.setting = 'HOSP' then isolates.source_id end as HospitalId,

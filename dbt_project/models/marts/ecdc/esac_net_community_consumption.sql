@@ -24,12 +24,7 @@ record_type as (
 select
     ddd.year,
     concat_ws('-', record_type.esac_net_sector, ddd.year, ddd.atc_code, ddd.route) as RecordId,
-    record_type.record_type as RecordType,
-    record_type.record_type_version as RecordTypeVersion,
-    record_type.subject as Subject,
-    record_type.status as Status,
-    record_type.data_source as DataSource,
-    record_type.reporting_country as ReportingCountry,
+    {{ tessy_header('record_type') }}
     cast(ddd.year as varchar) as DateUsedForStatistics,
     record_type.esac_net_sector as Sector,
     ddd.atc_code as ATCCode,

@@ -15,12 +15,7 @@ record_type as (
 select
     consumption.year,
     concat_ws('-', record_type.esac_net_sector, consumption.year, consumption.atc_code, consumption.route) as RecordId,
-    record_type.record_type as RecordType,
-    record_type.record_type_version as RecordTypeVersion,
-    record_type.subject as Subject,
-    record_type.status as Status,
-    record_type.data_source as DataSource,
-    record_type.reporting_country as ReportingCountry,
+    {{ tessy_header('record_type') }}
     cast(consumption.year as varchar) as DateUsedForStatistics,
     record_type.esac_net_sector as Sector,
     consumption.atc_code as ATCCode,
