@@ -9,7 +9,7 @@ from orchestration.resources import VigieResource
 from vigie.reports.writer import write_reports
 
 SOURCES = ["report_participants", "establishment_comparisons", "consumption_rates", "device_rates", "ssi_rates",
-           "icsha_class_distribution", "laboratory_comparisons", "signalement_followup", "signalements_open"]
+           "icsha_class_distribution", "laboratory_comparisons"]
 
 
 class ReportSelection(dg.Config):
@@ -25,7 +25,7 @@ class ReportSelection(dg.Config):
                 "outputs/reports/<participant>/<year>/. Establishments: SPARES, SPIADI, SPICMI and MATIS results "
                 "against their peers (marts.establishment_comparisons, disclosure-controlled) and the nation; "
                 "community laboratories: PRIMO urinary resistance against their département, region or the nation "
-                "(marts.laboratory_comparisons); each region's CPias: the follow-up of its IAS reports. A report "
+                "(marts.laboratory_comparisons). The regions' outputs are the `regional_outputs` asset. A report "
                 "whose figures have not changed is left as it is.",
 )
 def participant_reports(context: dg.AssetExecutionContext, config: ReportSelection,

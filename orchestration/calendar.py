@@ -2,58 +2,29 @@
 schedule that produces it on its date for the right data year, and a deadline check that turns red in the UI when
 the output of that year is missing (ERROR) or came after its date (WARN)."""
 
-import csv
 import datetime as dt
-from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 import dagster as dg
 
+from assets.activity_report import activity_report
 from assets.ecdc_exports import ecdc_exports
 from assets.participant_reports import participant_reports
+from assets.regional_outputs import regional_outputs
 from assets.spf_transmission import spf_transmission
-from orchestration.jobs import ecdc_exports_job, reports_job, spf_transmission_job
-from vigie.settings import DBT_PROJECT_DIR
+from orchestration.jobs import (
+    activity_report_job, ecdc_exports_job, regional_outputs_job, reports_job, spf_transmission_job,
+)
+from orchestration.partitions import keys_for_year
+from vigie.calendar import CALENDAR_SEED, TIMEZONE, Milestone, milestones
 
-CALENDAR_SEED = DBT_PROJECT_DIR / "seeds" / "annual_calendar.csv"
-TIMEZONE = "Europe/Paris"
 RUN_HOUR = 6  # the scheduled run starts at 06:00 on the milestone's date; the output is due by the end of that day
-# The outputs a milestone can name: the asset that is due, and the job that produces it (partitioned by year).
+# The outputs a milestone can name: the asset that is due, and the job that produces it (partitioned by year, or by
+# year and region).
 DELIVERABLES = {"yearly_reports": (participant_reports, reports_job),
+                "produce_regional_outputs": (regional_outputs, regional_outputs_job),
                 "transmit_to_spf": (spf_transmission, spf_transmission_job),
-                "export_to_ecdc": (ecdc_exports, ecdc_exports_job)}
-
-
-@dataclass(frozen=True)
-class Milestone:
-    mission: str
-    milestone: str
-    job: str
-    month: int
-    day: int
-    years_after: int  # the milestone of data year N falls in year N + years_after
-    label_fr: str
-
-    @property
-    def name(self) -> str:
-        return self.milestone if self.mission == "ALL" else f"{self.mission.lower()}_{self.milestone}"
-
-    def data_year(self, when: dt.datetime) -> int:
-        """The data year whose milestone is the latest one on or before `when` (Paris time)."""
-        local = when.astimezone(ZoneInfo(TIMEZONE))
-        passed = (local.month, local.day) >= (self.month, self.day)
-        return local.year - self.years_after - (0 if passed else 1)
-
-    def deadline(self, data_year: int) -> dt.datetime:
-        """The end of the milestone's day for `data_year`, in Paris."""
-        day = dt.date(data_year + self.years_after, self.month, self.day)
-        return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), ZoneInfo(TIMEZONE))
-
-
-def milestones() -> list[Milestone]:
-    with open(CALENDAR_SEED, encoding="utf-8", newline="") as handle:
-        return [Milestone(row["mission"], row["milestone"], row["job"], int(row["month"]), int(row["day"]),
-                          int(row["years_after"]), row["label_fr"]) for row in csv.DictReader(handle)]
+                "export_to_ecdc": (ecdc_exports, ecdc_exports_job),
+                "produce_activity_report": (activity_report, activity_report_job)}
 
 
 def _deliverable(milestone: Milestone):
@@ -64,7 +35,7 @@ def _deliverable(milestone: Milestone):
 
 
 def _schedule(milestone: Milestone) -> dg.ScheduleDefinition:
-    _, job = _deliverable(milestone)
+    asset, job = _deliverable(milestone)
 
     @dg.schedule(name=f"{milestone.name}_schedule", job=job, execution_timezone=TIMEZONE,
                  cron_schedule=f"0 {RUN_HOUR} {milestone.day} {milestone.month} *",
@@ -73,7 +44,8 @@ def _schedule(milestone: Milestone) -> dg.ScheduleDefinition:
                              f"N+{milestone.years_after}, produit par le job {milestone.job} pour l'année N.")
     def produce(context: dg.ScheduleEvaluationContext):
         year = milestone.data_year(context.scheduled_execution_time or dt.datetime.now(dt.UTC))
-        return dg.RunRequest(run_key=f"{milestone.name}-{year}", partition_key=str(year))
+        return [dg.RunRequest(run_key=f"{milestone.name}-{key}", partition_key=key)
+                for key in keys_for_year(asset.partitions_def, year)]
 
     return produce
 
@@ -86,23 +58,34 @@ def _deadline_check(milestone: Milestone) -> dg.AssetChecksDefinition:
                                 f"{milestone.day:02d}/{milestone.month:02d} de l'année N+{milestone.years_after} "
                                 "(manquante : erreur ; livrée après la date : avertissement).")
     def on_time(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
-        return deadline_result(context.instance, asset.key, milestone, dt.datetime.now(dt.UTC))
+        return deadline_result(context.instance, asset, milestone, dt.datetime.now(dt.UTC))
 
     return on_time
 
 
-def deadline_result(instance: dg.DagsterInstance, key: dg.AssetKey, milestone: Milestone,
+def first_delivery(instance: dg.DagsterInstance, key: dg.AssetKey, partition: str) -> dt.datetime | None:
+    first = instance.fetch_materializations(dg.AssetRecordsFilter(asset_key=key, asset_partitions=[partition]),
+                                            limit=1, ascending=True).records
+    return dt.datetime.fromtimestamp(first[0].timestamp, dt.UTC) if first else None
+
+
+def deadline_result(instance: dg.DagsterInstance, asset, milestone: Milestone,
                     now: dt.datetime) -> dg.AssetCheckResult:
+    """Missing partitions of the year due (every region's, for a regional output) are an error once the deadline
+    has passed; partitions delivered after it, a warning."""
     year = milestone.data_year(now)
     deadline = milestone.deadline(year)
-    first = instance.fetch_materializations(dg.AssetRecordsFilter(asset_key=key, asset_partitions=[str(year)]),
-                                            limit=1, ascending=True).records
-    delivered = dt.datetime.fromtimestamp(first[0].timestamp, dt.UTC) if first else None
-    metadata = {"data_year": year, "deadline": deadline.isoformat(),
-                "delivered": delivered.isoformat() if delivered else "absent"}
-    if delivered is None:
+    due = keys_for_year(asset.partitions_def, year)
+    delivered = {str(key): first_delivery(instance, asset.key, str(key)) for key in due}
+    missing = sorted(key for key, when in delivered.items() if when is None)
+    late = sorted(key for key, when in delivered.items() if when is not None and when > deadline)
+    last = max((when for when in delivered.values() if when is not None), default=None)
+    metadata = {"data_year": year, "deadline": deadline.isoformat(), "partitions_due": len(delivered),
+                "missing": ", ".join(missing) or "none", "late": ", ".join(late) or "none",
+                "delivered": last.isoformat() if last else "absent"}
+    if missing:
         return dg.AssetCheckResult(passed=now < deadline, severity=dg.AssetCheckSeverity.ERROR, metadata=metadata)
-    return dg.AssetCheckResult(passed=delivered <= deadline, severity=dg.AssetCheckSeverity.WARN, metadata=metadata)
+    return dg.AssetCheckResult(passed=not late, severity=dg.AssetCheckSeverity.WARN, metadata=metadata)
 
 
 def _deadline_schedule(milestone: Milestone, check: dg.AssetChecksDefinition) -> dg.ScheduleDefinition:

@@ -1,13 +1,16 @@
-"""Jobs: ingestion with consolidation, consolidation alone, and the yearly outputs (participation, reports)."""
+"""Jobs: ingestion with consolidation, consolidation alone, and one job per output and audience: participation
+(CPias follow-up), participants' reports, regional outputs (CPias and ARS), SpF, ECDC, the activity report."""
 
 import dagster as dg
 
+from assets.activity_report import activity_report
 from assets.analysts_copy import analysts_copy
 from assets.dbt import vigie_dbt_models
 from assets.ecdc_exports import ecdc_exports
 from assets.ingestion import ingestion_assets
 from assets.participant_reports import participant_reports
 from assets.participation import participation
+from assets.regional_outputs import regional_outputs
 from assets.spf_transmission import spf_transmission
 
 ingest_and_consolidate_job = dg.define_asset_job(
@@ -36,4 +39,12 @@ ecdc_exports_job = dg.define_asset_job(
     "export_to_ecdc", selection=dg.AssetSelection.assets(ecdc_exports),
     description="The exports of one year to ECDC (EARS-Net AMRTEST, ESAC-Net hospital and community consumption), "
                 "each validated against its own expectation suite, with the report of uncodable records.",
+)
+regional_outputs_job = dg.define_asset_job(
+    "produce_regional_outputs", selection=dg.AssetSelection.assets(regional_outputs),
+    description="The regional output of one year and region, for its CPias and ARS and in its public edition.",
+)
+activity_report_job = dg.define_asset_job(
+    "produce_activity_report", selection=dg.AssetSelection.assets(activity_report),
+    description="The activity report of one year (due by 31 March of the next year).",
 )

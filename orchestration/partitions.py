@@ -1,10 +1,36 @@
-"""Partitions of the yearly surveillance data (no yearly class in Dagster 1.13: a yearly cron window)."""
+"""Partitions: the surveillance years (no yearly class in Dagster 1.13: a yearly cron window), and year × region for
+the regional outputs (the 18 regions of the `regions_departments` seed)."""
+
+import csv
 
 import dagster as dg
 
+from vigie.settings import DBT_PROJECT_DIR
+
 FIRST_SURVEILLANCE_YEAR = "2019"
+REGIONS_SEED = DBT_PROJECT_DIR / "seeds" / "regions_departments.csv"
 
 yearly_partitions = dg.TimeWindowPartitionsDefinition(
     start=FIRST_SURVEILLANCE_YEAR, cron_schedule="0 0 1 1 *", fmt="%Y", end_offset=1,
     timezone="Europe/Paris",
 )
+
+
+def region_codes() -> list[str]:
+    with open(REGIONS_SEED, encoding="utf-8", newline="") as handle:
+        return sorted({row["region_code"] for row in csv.DictReader(handle)})
+
+
+region_partitions = dg.StaticPartitionsDefinition(region_codes())
+year_region_partitions = dg.MultiPartitionsDefinition({"year": yearly_partitions, "region": region_partitions})
+
+
+def year_region_key(year: int | str, region: str) -> dg.MultiPartitionKey:
+    return dg.MultiPartitionKey({"year": str(year), "region": region})
+
+
+def keys_for_year(partitions_def: dg.PartitionsDefinition, year: int | str) -> list:
+    """The partitions of data year `year`: the year itself, or the year in each region."""
+    if isinstance(partitions_def, dg.MultiPartitionsDefinition):
+        return [year_region_key(year, region) for region in region_codes()]
+    return [str(year)]

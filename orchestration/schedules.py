@@ -4,8 +4,8 @@ import datetime as dt
 
 import dagster as dg
 
-from orchestration.jobs import consolidation_job, participation_job, reports_job
-from orchestration.partitions import yearly_partitions
+from orchestration.jobs import consolidation_job, participation_job, regional_outputs_job, reports_job
+from orchestration.partitions import region_codes, year_region_key, yearly_partitions
 from orchestration.resources import VigieResource
 
 TIMEZONE = "Europe/Paris"
@@ -32,13 +32,34 @@ def weekly_participation_schedule(context: dg.ScheduleEvaluationContext):
                          "submission changes in its peers' and its next year's reports reaches them too (a report whose "
                          "figures have not changed is left as it is).")
 def nightly_reports_schedule(context: dg.ScheduleEvaluationContext, vigie: VigieResource):
+    day = (context.scheduled_execution_time or dt.datetime.now()).date()
+    years = _years_with_data(vigie)
+    if years is None:
+        return dg.SkipReason("the warehouse is busy: the reports wait for the next night")
+    return [dg.RunRequest(run_key=f"nightly-reports-{year}-{day:%Y%m%d}", partition_key=str(year)) for year in years]
+
+
+@dg.schedule(job=regional_outputs_job, cron_schedule="30 4 * * *", execution_timezone=TIMEZONE,
+             default_status=dg.DefaultScheduleStatus.RUNNING,
+             description="Every night after the reports: the regional outputs of every year with data, so that the "
+                         "national figures beside each region's follow every submission (an output whose figures have "
+                         "not changed is left as it is).")
+def nightly_regional_outputs_schedule(context: dg.ScheduleEvaluationContext, vigie: VigieResource):
+    day = (context.scheduled_execution_time or dt.datetime.now()).date()
+    years = _years_with_data(vigie)
+    if years is None:
+        return dg.SkipReason("the warehouse is busy: the regional outputs wait for the next night")
+    return [dg.RunRequest(run_key=f"nightly-regional-{key}-{day:%Y%m%d}", partition_key=key)
+            for year in years for key in (year_region_key(year, region) for region in region_codes())]
+
+
+def _years_with_data(vigie: VigieResource) -> list[int] | None:
+    """Years with data that have a partition; None while another run writes the warehouse."""
     from vigie import warehouse
 
-    day = (context.scheduled_execution_time or dt.datetime.now()).date()
     valid = set(yearly_partitions.get_partition_keys())
     try:
         years = warehouse.years_with_data(vigie.settings().warehouse_path, wait_seconds=0)
     except warehouse.WarehouseBusy:
-        return dg.SkipReason("the warehouse is busy: the reports wait for the next night")
-    return [dg.RunRequest(run_key=f"nightly-reports-{year}-{day:%Y%m%d}", partition_key=str(year))
-            for year in years if str(year) in valid]
+        return None
+    return [year for year in years if str(year) in valid]

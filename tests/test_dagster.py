@@ -74,10 +74,12 @@ def test_ingestion_assets_carry_ui_metadata(defs):
         dg.AssetCheckKey(dg.AssetKey("raw_isolates"), "current_data_integrity"))
     assert integrity.blocking
     assert defs.resolve_sensor_def("landing_sensor")
-    calendar = {f"{name}{suffix}" for name in ("final_reports", "spf_transmission", "ecdc_export")
+    calendar = {f"{name}{suffix}" for name in ("final_reports", "regional_restitution", "spf_transmission",
+                                               "ecdc_export", "activity_report")
                 for suffix in ("_schedule", "_deadline_schedule")}
     assert {s.name for s in defs.schedules} == {"nightly_consolidation", "nightly_reports_schedule",
-                                                "weekly_participation_schedule", *calendar}
+                                                "nightly_regional_outputs_schedule", "weekly_participation_schedule",
+                                                *calendar}
 
 
 def test_dbt_groups_come_from_the_mission_folders(defs):

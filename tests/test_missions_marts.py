@@ -300,7 +300,7 @@ def test_every_participant_gets_its_report(marts):
     kinds = dict(marts("SELECT participant_id, participant_kind FROM marts.report_participants WHERE year = 2024"))
     assert kinds == {A: "establishment", B: "establishment", C: "establishment", D: "establishment",
                      "LAB00001": "laboratory", "76": "region", "11": "region", "94": "region", "01": "region"}
-    assert sorted(p for p, _ in summary.written) == sorted(kinds)
+    assert sorted(p for p, _ in summary.written) == sorted(p for p, kind in kinds.items() if kind != "region")
 
     def page(participant):
         return (settings.reports_dir / participant / "2024" / f"rapport_{participant}_2024.html").read_text(encoding="utf-8")
@@ -312,11 +312,125 @@ def test_every_participant_gets_its_report(marts):
     laboratory = page("LAB00001")
     assert "Céfotaxime" in laboratory and "50,0" in laboratory, "3 of its 6 urinary E. coli resist cefotaxime"
     assert "aucune (moins de laboratoires" in laboratory, "one laboratory: no area figure can be shown"
-    region = page("11")
-    assert "ES-2" in region and "296" in region and "ES-1" not in region, "the CPias of Île-de-France sees ES-2 open"
-    occitanie = html.unescape(page("76"))
+
+
+def _regional_output(marts, region: str, edition: str) -> str:
+    folder = marts.data_dir / "outputs" / "regional" / region / "2024"
+    return html.unescape((folder / f"resultats_region_{region}_2024_{edition}.html").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def regional_outputs(marts):
+    from orchestration.partitions import year_region_key
+
+    job = marts.defs.resolve_job_def("produce_regional_outputs")
+    for region in ("11", "76", "06"):
+        result = job.execute_in_process(instance=marts.instance, resources=marts.resources,
+                                        partition_key=year_region_key(2024, region))
+        assert result.success
+    return marts
+
+
+def test_the_regional_output_names_establishments_to_its_cpias_and_ars_only(regional_outputs):
+    marts = regional_outputs
+    folder = marts.data_dir / "outputs" / "regional" / "11" / "2024"
+    assert sorted(p.name for p in folder.iterdir()) == [
+        f"resultats_region_11_2024_{edition}.{ext}" for edition in ("cpias_ars", "diffusion")
+        for ext in ("html", "pdf", "xlsx")]
+    own = _regional_output(marts, "11", "cpias_ars")
+    assert "ES-2" in own and "296" in own and "ES-1" not in own, "the CPias of Île-de-France sees ES-2 open"
+    public = _regional_output(marts, "11", "diffusion")
+    assert "ES-2" not in public and "CH B" not in public, "no establishment named beyond the region"
+    occitanie = _regional_output(marts, "76", "cpias_ars")
     assert "Indicateurs de la stratégie nationale" in occitanie and "Prescriptions d'antibiotiques en ville" in occitanie
     assert "graphiques en entonnoir" in occitanie and "<svg" in occitanie, "A on the funnel plots of its region"
+    assert "graphiques en entonnoir" not in _regional_output(marts, "76", "diffusion")
+    assert not (marts.data_dir / "outputs" / "regional" / "06").exists(), "Mayotte has no data: no output"
+
+
+def test_the_public_edition_masks_small_counts(regional_outputs):
+    marts = regional_outputs
+    # Occitanie 2024, SSI of A: 4 hip prostheses, 2 SSI (S3, S4): 50 %. Shown whole to its CPias; in the public
+    # edition 4 procedures, 2 SSI and the one establishment are under 5, and the 50,00 % that derives from them too.
+    own, public = _regional_output(marts, "76", "cpias_ars"), _regional_output(marts, "76", "diffusion")
+    ssi_row = "<td class=\"text\">Prothèse de hanche</td>"
+    assert "50,00" in own.split("Infections du site opératoire (SPICMI")[1].split("</table>")[0]
+    public_ssi = public.split("Infections du site opératoire (SPICMI")[1].split("</table>")[0]
+    assert ssi_row in public_ssi and "50,00" not in public_ssi and "&lt; 5" not in public_ssi
+    assert public_ssi.count("< 5") >= 4 and "Édition publique" in public
+
+
+def test_mission_coverage_against_the_registry(marts):
+    rows = {(r[0], r[1]): r[2:] for r in marts("""SELECT mission, geo_code, participants, registered_establishments,
+        pct_establishments, pct_beds, participant_patient_days, pct_patient_days FROM marts.mission_coverage
+        WHERE year = 2024""")}
+    # Registry: A (Occitanie, 1000 beds), B (Île-de-France, 300), C (Corse, 100), D (Guadeloupe, 150): 4 and 1550.
+    # SPIADI: A alone, with the year's only declared patient-days (10 000).
+    assert rows[("SPIADI", "FR")] == (1, 4, 25.0, pytest.approx(100 * 1000 / 1550), 10000, 100.0)
+    # SPICMI: A, B and C; B and C declared no patient-days.
+    assert rows[("SPICMI", "FR")] == (3, 4, 75.0, pytest.approx(100 * 1400 / 1550), 10000, 100.0)
+    assert rows[("SPIADI", "11")] == (0, 1, 0.0, 0.0, None, None), "Île-de-France is there, with no participant"
+    assert rows[("MATIS", "FR")][:3] == (4, 4, 100.0)
+    assert rows[("PRIMO", "76")] == (1, None, None, None, None, None), "laboratories have no registry"
+    assert len({code for _, code in rows}) == 19, "the nation and its 18 regions"
+
+
+def _feedback():
+    import datetime as dt
+
+    import polars as pl
+
+    day = dt.datetime
+    rows = [("establishment", A, 2024, day(2025, 1, 1), day(2025, 1, 3, 12)),  # 2.5 days
+            ("establishment", A, 2024, day(2025, 1, 1), day(2025, 2, 1)),  # the same data again: not counted
+            ("establishment", B, 2024, day(2025, 1, 1), day(2025, 1, 2)),  # 1 day
+            ("establishment", C, 2024, day(2025, 1, 10), day(2025, 3, 1)),  # 50 days
+            ("laboratory", "LAB00001", 2024, day(2025, 1, 1), day(2025, 1, 11)),  # 10 days
+            ("establishment", A, 2023, day(2024, 1, 1), day(2024, 6, 1))]  # another year
+    return pl.DataFrame(rows, schema=["participant_kind", "participant_id", "year", "data_received_until",
+                                      "published_at"], orient="row")
+
+
+def test_activity_report_timeliness_and_regional_deadlines(marts):
+    import datetime as dt
+
+    from vigie import calendar
+    from vigie.reports import activity
+    from vigie.reports.render import render_markdown
+
+    deadline = calendar.milestone("regional_restitution").deadline(2024)  # 1 October 2025, 00:00 in Paris
+    deliveries = {"76": dt.datetime(2025, 9, 1, tzinfo=dt.UTC), "11": dt.datetime(2025, 10, 2, tzinfo=dt.UTC)}
+    con = duckdb.connect(str(marts.data_dir / "warehouse.duckdb"), read_only=True)
+    try:
+        data = activity.load(con, 2024, _feedback(), deliveries, deadline)
+    finally:
+        con.close()
+    data.as_of = dt.datetime(2025, 12, 1, tzinfo=dt.UTC)
+    text = render_markdown(activity.build(data))
+    # Establishments: 1, 2.5 and 50 days: median 2.5; 90th percentile 2.5 + 0.8 × 47.5 = 40.5; 2 of 3 within 30 days.
+    assert "| Établissements | 3 | 2,5 | 40,5 | 50,0 | 67 |" in text
+    assert "| Laboratoires de ville | 1 | 10,0 | 10,0 | 10,0 | 100 |" in text
+    assert "| Occitanie | 01/09/2025 à 02:00 | Dans les délais |" in text
+    assert "| Île-de-France | 02/10/2025 à 02:00 | En retard |" in text
+    assert "| Corse | – | Absente à l'échéance |" in text
+    spicmi = [line for line in text.splitlines() if line.startswith("| SPICMI")]
+    assert spicmi == ["| SPICMI : infections du site opératoire | 0 | 3 | 75,0 | 90,3 | 100,0 |"], "none in 2023"
+    data.as_of = dt.datetime(2025, 9, 15, tzinfo=dt.UTC)
+    assert "| Corse | – | À venir |" in render_markdown(activity.build(data))
+
+
+def test_the_activity_report_is_published_in_every_format(regional_outputs):
+    marts = regional_outputs
+    result = marts.defs.resolve_job_def("produce_activity_report").execute_in_process(
+        instance=marts.instance, resources=marts.resources, partition_key="2024")
+    assert result.success
+    folder = marts.data_dir / "outputs" / "activity" / "2024"
+    assert sorted(p.suffix for p in folder.iterdir()) == [".html", ".md", ".pdf", ".xlsx"]
+    text = (folder / "rapport_activite_2024.md").read_text(encoding="utf-8")
+    assert "# Rapport d'activité 2024" in text
+    occitanie = next(line for line in text.splitlines() if line.startswith("| Occitanie | ") and "à" in line)
+    assert occitanie.endswith("| En retard |"), "produced now, long after 30 September 2025"
+    assert "| Mayotte | – | Absente à l'échéance |" in text, "Mayotte's partition ran, with no data: no output"
 
 
 def test_sensor_maps_ias_reports_to_their_region(marts):
@@ -324,7 +438,9 @@ def test_sensor_maps_ias_reports_to_their_region(marts):
 
     con = duckdb.connect(str(marts.data_dir / "warehouse.duckdb"), read_only=True)
     try:
-        by_year, _, _ = accepted_since(con, 0)
+        accepted = accepted_since(con, 0)
     finally:
         con.close()
-    assert {"76", "11", A, B, C, D, "LAB00001"} <= set(by_year[2024])
+    assert {A, B, C, D, "LAB00001"} <= set(accepted.participants[2024])
+    # IAS reports of A (Occitanie) and B (Île-de-France); the establishments of Corsica (C) and Guadeloupe (D).
+    assert set(accepted.regions[2024]) == {"76", "11", "94", "01"}

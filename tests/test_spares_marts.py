@@ -301,10 +301,11 @@ def _report(data_dir, finess, year, suffix="html"):
 
 def test_reports_of_every_participant_and_year_in_three_formats(marts):
     expected = {(A, 2024), (B, 2024), (C, 2024), (D, 2024), (A, 2025), (B, 2025)}
-    # and the regional output of each of their regions: Occitanie (76), Île-de-France (11), Corse (94), Guadeloupe (01)
+    # and the regional output of each of their regions (regional_outputs): Occitanie (76), Île-de-France (11), Corse
+    # (94), Guadeloupe (01)
     regions = {("76", 2024), ("11", 2024), ("94", 2024), ("01", 2024), ("76", 2025), ("11", 2025)}
     assert set(marts("SELECT participant_id, year FROM marts.report_participants")) == expected | regions
-    expected |= regions
+    assert not (marts.data_dir / "outputs" / "reports" / "76").exists(), "a region's output is not a report"
     for finess, year in expected:
         for suffix in ("html", "pdf", "xlsx"):
             assert _report(marts.data_dir, finess, year, suffix).exists(), (finess, year, suffix)
@@ -332,16 +333,24 @@ def test_workbook_matches_the_page(marts):
 
 
 def test_sensor_requests_each_participant_s_years(marts):
+    from orchestration.partitions import year_region_key
+
     sensor = marts.defs.resolve_sensor_def("participant_report_sensor")
     with dg.build_sensor_context(instance=marts.instance, resources=marts.resources) as context:
         requests = sensor(context)
+        reports = [r for r in requests if r.job_name == "yearly_reports"]
         assert {r.partition_key: r.run_config["ops"]["participant_reports"]["config"]["participants"]
-                for r in requests} == {"2024": sorted([A, B, C, D]), "2025": [A, B]}
+                for r in reports} == {"2024": sorted([A, B, C, D]), "2025": [A, B]}
+        outputs = {str(r.partition_key) for r in requests if r.job_name == "produce_regional_outputs"}
+        assert outputs == {str(year_region_key(y, r)) for y, r in [(2024, "76"), (2024, "11"), (2024, "94"),
+                                                                    (2024, "01"), (2025, "76"), (2025, "11")]}
         assert isinstance(sensor(context), dg.SkipReason), "nothing new since the cursor"
 
 
 def test_a_correction_of_one_year_rewrites_that_year_s_report_only(marts):
     import os
+
+    from orchestration.partitions import year_region_key
 
     reports = marts.data_dir / "outputs" / "reports"
     before = {(f, y): os.readlink(reports / f / str(y)) for f, y in [(A, 2024), (A, 2025), (B, 2024)]}
@@ -353,8 +362,8 @@ def test_a_correction_of_one_year_rewrites_that_year_s_report_only(marts):
     sensor = marts.defs.resolve_sensor_def("participant_report_sensor")
     with dg.build_sensor_context(instance=instance, resources=resources,
                                  cursor=str(marts("SELECT max(ingest_seq) - 1 FROM raw.submissions")[0][0])) as context:
-        [request] = sensor(context)
-    assert request.partition_key == "2024"
+        [request, regional] = sensor(context)
+    assert request.partition_key == "2024" and regional.partition_key == year_region_key(2024, "76"), "A's region"
     assert request.run_config["ops"]["participant_reports"]["config"]["participants"] == [A]
     job = marts.defs.resolve_job_def("yearly_reports")
     assert job.execute_in_process(instance=instance, resources=resources, partition_key="2024",

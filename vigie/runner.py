@@ -55,6 +55,11 @@ def _execute(job, **kwargs) -> bool:
     return result.success
 
 
+# Each year's outputs, in this order: the regional outputs come before the activity report, which says when they came.
+YEARLY_JOBS = ("yearly_participation", "yearly_reports", "produce_regional_outputs", "transmit_to_spf", "export_to_ecdc",
+               "produce_activity_report")
+
+
 def run_all(settings: Settings, year: int | None = None, demo: bool = False) -> bool:
     """Ingestion and dbt models, then the yearly assets for `year` (or every year with data)."""
     dagster_home(settings)
@@ -63,7 +68,7 @@ def run_all(settings: Settings, year: int | None = None, demo: bool = False) -> 
     from vigie import warehouse
 
     from orchestration.definitions import defs
-    from orchestration.partitions import yearly_partitions
+    from orchestration.partitions import keys_for_year, yearly_partitions
     from orchestration.resources import build_resources
 
     common = {
@@ -75,10 +80,10 @@ def run_all(settings: Settings, year: int | None = None, demo: bool = False) -> 
         job = defs.resolve_job_def("ingest_and_consolidate").with_logger_defs(loggers)
         success = _execute(job, instance=instance, **common)
         valid = set(yearly_partitions.get_partition_keys())
-        yearly = [defs.resolve_job_def(name).with_logger_defs(loggers)
-                  for name in ("yearly_participation", "yearly_reports", "transmit_to_spf", "export_to_ecdc")]
+        yearly = [defs.resolve_job_def(name).with_logger_defs(loggers) for name in YEARLY_JOBS]
         years = [year] if year else warehouse.years_with_data(settings.warehouse_path)
         for key in [str(y) for y in years if str(y) in valid]:
             for job in yearly:
-                success &= _execute(job, instance=instance, partition_key=key, **common)
+                for partition in keys_for_year(job.partitions_def, key):
+                    success &= _execute(job, instance=instance, partition_key=partition, **common)
     return success

@@ -29,7 +29,10 @@ def summary_text(settings: Settings, since: dt.datetime) -> str:
     lines += [
         f"Entrepôt DuckDB : {settings.warehouse_path}",
         f"Accusés de réception des envois : {settings.receipts_dir}",
-        f"Rapports des participants : {_reports(settings)} (participant × année) dans {settings.reports_dir}",
+        f"Rapports des participants : {_published(settings.reports_dir)} (participant × année) dans "
+        f"{settings.reports_dir}",
+        f"Sorties régionales : {_published(settings.outputs_dir / 'regional')} (région × année), rapports "
+        f"d'activité : {_published(settings.outputs_dir / 'activity', '*')} dans {settings.outputs_dir}",
         f"Copie des analystes (DuckDB 1.4+, Parquet, documentation) : {settings.analysts_dir / 'current'}",
         f"Quarantaine : {settings.quarantine_dir}",
         "Interface Dagster : `vigie ui` puis http://127.0.0.1:3000",
@@ -38,5 +41,5 @@ def summary_text(settings: Settings, since: dt.datetime) -> str:
     return "\n".join(lines)
 
 
-def _reports(settings: Settings) -> int:
-    return sum(1 for link in settings.reports_dir.glob("*/*") if link.is_symlink())
+def _published(folder, pattern: str = "*/*") -> int:
+    return sum(1 for link in folder.glob(pattern) if link.is_symlink())

@@ -13,6 +13,8 @@ class Column:
     kind: str = NUMBER  # INTERVAL cells are (low, high), QUARTILES cells (p25, median, p75)
     digits: int = 1
     unit: str = ""  # shown under the header, and beside it in a workbook
+    disclosive: bool = True  # a COUNT that is masked under the published-count threshold beyond the region
+    depends_on: tuple[int, ...] = ()  # indexes of the COUNT columns this figure derives from: masked with them
 
     @property
     def parts(self) -> list[str]:
@@ -32,10 +34,22 @@ class Table:
     rows: list[list]  # cells: None, a string, a number, or a tuple for an interval or quartiles
     remarks: list[str] = field(default_factory=list)  # one per row, "" when none: small counts and the like
     sheet: str = ""  # name of its XLSX worksheet (31 characters at most)
+    totals: dict[int, tuple[int, ...]] = field(default_factory=dict)  # row -> the rows its COUNT cells add up
+    restricted: bool = False  # names establishments: shown to the region's CPias and ARS only
 
     def __post_init__(self):
         if not self.remarks:
             self.remarks = [""] * len(self.rows)
+
+
+@dataclass(frozen=True)
+class Masked:
+    """A cell masked by disclosure control: `primary` under the threshold, otherwise masked to protect one."""
+    primary: bool
+    threshold: int
+
+    def __str__(self) -> str:
+        return f"< {self.threshold}" if self.primary else "s"
 
 
 @dataclass
@@ -50,6 +64,7 @@ class Section:
     title: str
     intro: str = ""
     blocks: list = field(default_factory=list)  # Table, Chart or str (a paragraph)
+    restricted: bool = False  # shown to the region's CPias and ARS only, never in an edition published beyond
 
 
 @dataclass

@@ -42,6 +42,7 @@ class Labels:
     targets: dict[str, tuple]  # indicator code -> (label, value, comparison, unit, year, source)
     statuses: dict[str, str]  # status of a strategy indicator -> label
     funnel_positions: dict[str, str]
+    missions: dict[str, str]
 
     @classmethod
     def load(cls, con) -> "Labels":
@@ -72,6 +73,7 @@ class Labels:
                 "FROM reference.indicator_targets").fetchall()},
             statuses=_computed_codes(con, "strategy_status"),
             funnel_positions=_computed_codes(con, "funnel_position"),
+            missions=_computed_codes(con, "mission"),
         )
 
     def organism(self, code: str) -> str:

@@ -38,11 +38,22 @@ class Contribution:
 
 
 @dataclass(frozen=True)
+class Edition:
+    """One edition of a report: for its participant alone, or published beyond it (restricted parts left out,
+    small counts masked, see suppression.py)."""
+    suffix: str = ""  # added to the file names
+    public: bool = False
+
+
+@dataclass(frozen=True)
 class ReportKind:
     participant_kind: str  # as in marts.report_participants
     title: str  # with {year}
     contributions: list[Contribution] = field(default_factory=list)
     methods: Callable[[Labels], list[str]] = lambda labels: []  # said once, before the contributions' own
+    folder: str = "reports"  # under outputs/: <folder>/<participant>/<year>/
+    stem: str = "rapport"  # file names: <stem>_<participant>_<year><edition suffix>.html|pdf|xlsx
+    editions: tuple[Edition, ...] = (Edition(),)
 
 
 def peer_methods(labels: Labels) -> list[str]:

@@ -4,12 +4,13 @@ on funnel plots, outliers named (this audience only)."""
 
 from vigie import french
 from vigie.reports import charts
-from vigie.reports.document import INTERVAL, NUMBER, TEXT, Column, Section, Table
+from vigie.reports.document import COUNT, INTERVAL, NUMBER, TEXT, Column, Section, Table
 from vigie.reports.labels import Labels
 from vigie.reports.mechanism import Contribution, ParticipantData, Source
 
 STRATEGY = Source("strategy", """
-SELECT t.participant_id, t.year, r.indicator_code, r.label_fr, r.framework, r.unit, r.year AS data_year, r.value,
+SELECT t.participant_id, t.year, r.indicator_code, r.label_fr, r.framework, r.unit, r.year AS data_year, r.numerator,
+       r.value,
        r.ci_low, r.ci_high, r.target, r.comparison, r.target_level, r.target_year, r.status,
        n.value AS national_value, n.status AS national_status
 FROM marts.strategy_indicators r
@@ -40,7 +41,7 @@ FROM reference.funnel_indicators i CROSS JOIN report_targets t
 """)
 
 
-def _target(row: dict) -> str:
+def target_text(row: dict) -> str:
     if row["target"] is None:
         return "–"
     if row["comparison"] == "change_at_most":
@@ -57,11 +58,13 @@ def strategy(data: ParticipantData) -> list[Section]:
     statuses = data.labels.statuses
     table = Table(
         "Indicateurs de la stratégie nationale et cibles européennes 2030",
-        [Column("Indicateur", TEXT), Column("Unité", TEXT), Column("Région", NUMBER, 2),
-         Column("IC 95 %", INTERVAL, 2), Column("France", NUMBER, 2), Column("Cible", TEXT),
-         Column("Statut de la région", TEXT), Column("Statut de la France", TEXT)],
-        [[r["label_fr"], r["unit"], r["value"], (r["ci_low"], r["ci_high"]) if r["ci_low"] is not None else None,
-          r["national_value"], _target(r), statuses.get(r["status"], r["status"]),
+        [Column("Indicateur", TEXT), Column("Unité", TEXT), Column("Numérateur", COUNT),
+         Column("Région", NUMBER, 2, depends_on=(2,)), Column("IC 95 %", INTERVAL, 2, depends_on=(2,)),
+         Column("France", NUMBER, 2), Column("Cible", TEXT), Column("Statut de la région", TEXT, depends_on=(2,)),
+         Column("Statut de la France", TEXT)],
+        [[r["label_fr"], r["unit"], r["numerator"], r["value"],
+          (r["ci_low"], r["ci_high"]) if r["ci_low"] is not None else None,
+          r["national_value"], target_text(r), statuses.get(r["status"], r["status"]),
           statuses.get(r["national_status"], r["national_status"] or "–")] for r in current],
         sheet="Stratégie")
     years = sorted({r["data_year"] for r in rows})
@@ -69,7 +72,7 @@ def strategy(data: ParticipantData) -> list[Section]:
     trend = Table("Évolution des indicateurs de la région", [Column("Indicateur", TEXT)]
                   + [Column(str(y), NUMBER, 2) for y in years],
                   [[r["label_fr"], *[values.get((r["indicator_code"], y)) for y in years]] for r in current],
-                  sheet="Évolution")
+                  sheet="Évolution", restricted=True)  # its small numerators are not shown to be masked
     return [Section("regional_strategy", "Indicateurs de la stratégie nationale et cibles européennes", "",
                     [table, trend])]
 
@@ -91,7 +94,7 @@ def funnels(data: ParticipantData) -> list[Section]:
                     "Chaque point est un établissement de la région ; les courbes sont les limites de contrôle à 95 % "
                     "(tirets) et 99,8 % (trait plein) autour de la valeur nationale. Un établissement au-delà des "
                     "limites à 99,8 % est nommé : cette information est réservée au CPias et à l'ARS de la région.",
-                    blocks)]
+                    blocks, restricted=True)]
 
 
 def _funnel_blocks(indicator: dict, points: list[dict], curves: list[dict], warning: float, labels: Labels) -> list:

@@ -1,5 +1,5 @@
 """A report in each of its formats: HTML from a template (offline, charts inline as SVG), PDF from that HTML
-(WeasyPrint), XLSX from the same tables (xlsxwriter). Every format shows the same figures."""
+(WeasyPrint), XLSX from the same tables (xlsxwriter), Markdown to edit. Every format shows the same figures."""
 
 import io
 
@@ -8,17 +8,21 @@ import xlsxwriter
 
 from vigie import french
 from vigie.reports.charts import to_svg
-from vigie.reports.document import COUNT, INTERVAL, NUMBER, QUARTILES, TEXT, Column, Report, Table
+from vigie.reports.document import COUNT, INTERVAL, NUMBER, QUARTILES, TEXT, Column, Masked, Report, Table
 from vigie.settings import TEMPLATES_DIR
 
 _templates = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES_DIR), autoescape=True,
                                 undefined=jinja2.StrictUndefined)
+_markdown = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES_DIR), autoescape=False,
+                               undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 
 
 def cell_text(value, column: Column) -> str:
     """A cell as the reader sees it, numbers in French."""
     if value is None:
         return "–"
+    if isinstance(value, Masked):
+        return str(value)
     if column.kind in (INTERVAL, QUARTILES):
         return " – ".join(french.number(v, column.digits) for v in value)
     if column.kind == COUNT:
@@ -37,6 +41,16 @@ def data_date(report: Report) -> str:
 def render_html(report: Report) -> str:
     return _templates.get_template("report.html.j2").render(
         report=report, data_date=data_date(report), cell=cell_text, svg=to_svg)
+
+
+def _markdown_header(column: Column) -> str:
+    return f"{column.header} ({column.unit})" if column.unit else column.header
+
+
+def render_markdown(report: Report) -> str:
+    """The report as Markdown, ready to edit (a chart becomes its description)."""
+    return _markdown.get_template("report.md.j2").render(
+        report=report, data_date=data_date(report), cell=cell_text, header=_markdown_header)
 
 
 def render_pdf(html: str) -> bytes:
@@ -58,7 +72,10 @@ def _xlsx_cells(row: list, columns: list[Column]) -> list:
     cells = []
     for value, column in zip(row, columns):
         width = len(column.parts)
-        cells += [None] * width if value is None else list(value) if width > 1 else [value]
+        if value is None or isinstance(value, Masked):
+            cells += [None if value is None else str(value)] * width
+        else:
+            cells += list(value) if width > 1 else [value]
     return cells
 
 

@@ -25,9 +25,9 @@ ORDER BY o.open_age_days DESC
 MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
           "novembre", "décembre"]
 COLUMNS = [Column("Signalements", COUNT), Column("Cas", COUNT), Column("Décès", COUNT),
-           Column("Appui du CPias demandé", NUMBER, 0, "%"), Column("Délai médian 1er cas → signalement", NUMBER, 0,
-                                                                   "jours"),
-           Column("Délai médian de clôture", NUMBER, 0, "jours"), Column("Encore ouverts", COUNT),
+           Column("Appui du CPias demandé", NUMBER, 0, "%", depends_on=(1,)),
+           Column("Délai médian 1er cas → signalement", NUMBER, 0, "jours", depends_on=(1,)),
+           Column("Délai médian de clôture", NUMBER, 0, "jours", depends_on=(1,)), Column("Encore ouverts", COUNT),
            Column("France : signalements", COUNT)]
 
 
@@ -43,9 +43,10 @@ def sections(data: ParticipantData) -> list[Section]:
         return []
     overall = [r for r in rows if r["breakdown"] == "ALL"]
     months = sorted((r for r in overall if r["month"] != "ALL"), key=lambda r: r["month"])
+    year_total = [["Année", *_figures(r)] for r in overall if r["month"] == "ALL"]
     by_month = Table("Signalements par mois de déclaration", [Column("Mois", TEXT), *COLUMNS],
-                     [[MONTHS[int(r["month"]) - 1], *_figures(r)] for r in months]
-                     + [["Année", *_figures(r)] for r in overall if r["month"] == "ALL"], sheet="Par mois")
+                     [[MONTHS[int(r["month"]) - 1], *_figures(r)] for r in months] + year_total, sheet="Par mois",
+                     totals={len(months): tuple(range(len(months)))} if year_total else {})
     year_rows = [r for r in rows if r["month"] == "ALL" and r["breakdown"] != "ALL"]
     names = {"criterion": labels.criteria, "resistance": labels.resistances}
     by_kind = Table("Signalements de l'année par critère et par résistance",
@@ -61,7 +62,7 @@ def sections(data: ParticipantData) -> list[Section]:
          Column("Cas", COUNT), Column("Décès", COUNT)],
         [[r["signal_id"], f"{r['name'] or r['finess']} ({r['finess']})", french.date(r["declared_on"]),
           r["open_age_days"], r["criteria"], labels.resistances.get(r["resistance"], r["resistance"]), r["cases"],
-          r["deaths"]] for r in still_open], sheet="Encore ouverts")
+          r["deaths"]] for r in still_open], sheet="Encore ouverts", restricted=True)
     as_of = french.date(still_open[0]["as_of_date"]) if still_open else None
     note = (f"Signalements ouverts depuis au moins {days} jours à la date de la dernière extraction e-SIN"
             + (f" ({as_of})." if as_of else " : aucun."))

@@ -1,21 +1,24 @@
-"""Writes participants' reports: each in HTML, PDF and XLSX, published atomically under
-outputs/reports/<participant>/<year>/, and left as it is when nothing it shows has changed."""
+"""Writes participants' reports: each edition in HTML, PDF and XLSX, published atomically under
+outputs/<kind's folder>/<participant>/<year>/, and left as it is when nothing it shows has changed; each
+publication is recorded in the feedback log (how long participants wait for their report)."""
 
 import hashlib
 import io
 import multiprocessing
 import os
 from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from vigie import warehouse
-from vigie.reports import mechanism
-from vigie.reports.kinds import REPORT_KINDS
 from vigie.publish import current_fingerprint, publish
+from vigie.reports import feedback, mechanism
+from vigie.reports.document import Report
+from vigie.reports.kinds import PARTICIPANT_REPORT_KINDS
 from vigie.reports.render import render_html, render_pdf, render_xlsx
+from vigie.reports.suppression import masking_notice, public_edition
 from vigie.settings import PROJECT_ROOT, TEMPLATES_DIR, Settings
 
 PARALLEL_FROM = 8  # reports; below, a pool costs more than it saves
@@ -47,15 +50,16 @@ def _fingerprint(data: mechanism.ParticipantData) -> str:
     return digest.hexdigest()[:16]
 
 
-def _link(settings: Settings, participant: str, year: int) -> Path:
-    return settings.reports_dir / participant / str(year)
+def _link(settings: Settings, kind: mechanism.ReportKind, participant: str, year: int) -> Path:
+    return settings.outputs_dir / kind.folder / participant / str(year)
 
 
 def write_reports(settings: Settings, year: int, participants: list[str] | None = None,
-                  log: Callable[[str], None] = lambda _: None) -> WriteSummary:
-    """Reports of `year`, of every kind of participant: of `participants`, or of every participant with data."""
+                  log: Callable[[str], None] = lambda _: None,
+                  kinds: list[mechanism.ReportKind] = PARTICIPANT_REPORT_KINDS) -> WriteSummary:
+    """Reports of `year` of each of `kinds`: of `participants`, or of every participant with data."""
     summary = WriteSummary()
-    for kind in REPORT_KINDS:
+    for kind in kinds:
         _write_kind(settings, kind, year, participants, log, summary)
     return summary
 
@@ -73,18 +77,28 @@ def _write_kind(settings: Settings, kind: mechanism.ReportKind, year: int, parti
     for data in everyone:
         key = (data.row["participant_id"], data.year)
         version = _fingerprint(data)
-        if current_fingerprint(_link(settings, *key)) == version:
+        if current_fingerprint(_link(settings, kind, *key)) == version:
             summary.unchanged.append(key)
         else:
             pending.append((key, version, data))
     log(f"{kind.participant_kind} reports {year}: {len(pending)} to write, {len(everyone) - len(pending)} unchanged")
+    received = {key: data.row["data_received_until"] for key, _, data in pending}
     for key, version, files in _render_all(kind, pending):
-        publish(_link(settings, *key), files, version)
+        publish(_link(settings, kind, *key), files, version)
+        feedback.record(settings, kind.participant_kind, key, received[key])
         summary.written.append(key)
 
 
-def _files(report, html: str, pdf: bytes) -> dict[str, bytes]:
-    stem = f"rapport_{report.participant.identifier}_{report.year}"
+def _editions(kind: mechanism.ReportKind, data: mechanism.ParticipantData) -> list[tuple[str, Report]]:
+    """(file stem, report) of each edition of the participant's report."""
+    report = mechanism.assemble(kind, data)
+    stem = f"{kind.stem}_{report.participant.identifier}_{report.year}"
+    threshold = int(data.labels.thresholds["min_published_count"])
+    return [(stem + edition.suffix, public_edition(report, threshold, masking_notice(threshold))
+             if edition.public else report) for edition in kind.editions]
+
+
+def _files(stem: str, report: Report, html: str, pdf: bytes) -> dict[str, bytes]:
     return {f"{stem}.html": html.encode("utf-8"), f"{stem}.pdf": pdf, f"{stem}.xlsx": render_xlsx(report)}
 
 
@@ -92,19 +106,23 @@ def _render_all(kind: mechanism.ReportKind, pending: list):
     """(key, version, files) of each pending report; PDFs, the slow part, are made by a pool of processes."""
     if len(pending) < PARALLEL_FROM:
         for key, version, data in pending:
-            report = mechanism.assemble(kind, data)
-            html = render_html(report)
-            yield key, version, _files(report, html, render_pdf(html))
+            files = {}
+            for stem, report in _editions(kind, data):
+                html = render_html(report)
+                files |= _files(stem, report, html, render_pdf(html))
+            yield key, version, files
         return
     workers = max(1, multiprocessing.cpu_count())
     # Spawned, not forked (the caller runs threads); niced, so that ingestion and sensors keep their share of the CPU.
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=os.nice,
                              initargs=(10,)) as pool:
-        in_flight: list[tuple[tuple, str, object, str, Future]] = []
+        in_flight: list[tuple[tuple, str, list]] = []
         for key, version, data in pending:
-            report = mechanism.assemble(kind, data)
-            html = render_html(report)
-            in_flight.append((key, version, report, html, pool.submit(render_pdf, html)))
+            editions = []
+            for stem, report in _editions(kind, data):
+                html = render_html(report)
+                editions.append((stem, report, html, pool.submit(render_pdf, html)))
+            in_flight.append((key, version, editions))
             while len(in_flight) > 2 * workers:
                 yield _done(in_flight.pop(0))
         for item in in_flight:
@@ -112,5 +130,8 @@ def _render_all(kind: mechanism.ReportKind, pending: list):
 
 
 def _done(item) -> tuple:
-    key, version, report, html, future = item
-    return key, version, _files(report, html, future.result())
+    key, version, editions = item
+    files = {}
+    for stem, report, html, future in editions:
+        files |= _files(stem, report, html, future.result())
+    return key, version, files

@@ -3,6 +3,7 @@ select
     establishments.finess,
     establishments.name,
     establishments.category,
+    establishments.beds,
     establishments.department,
     regions.region_code,
     regions.region_name
