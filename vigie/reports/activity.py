@@ -13,8 +13,6 @@ from vigie.reports.document import COUNT, NUMBER, TEXT, Column, Participant, Rep
 from vigie.reports.labels import Labels
 from vigie.reports.regional import target_text
 
-HOSPITAL_MISSIONS = ["SPARES", "SPIADI", "SPICMI", "MATIS"]
-ON_TIME_DAYS = 30  # a report within a month of its data is "on time" for the activity report
 FEEDBACK_KINDS = {"establishment": "Établissements", "laboratory": "Laboratoires de ville",
                   "region": "Régions (CPias et ARS)"}
 
@@ -53,37 +51,44 @@ def _coverage(data: ActivityData, year: int, level: str) -> dict[tuple[str, str]
 
 
 def participation(data: ActivityData) -> Section:
-    labels, year = data.labels, data.year
-    now, before = _coverage(data, year, "national"), _coverage(data, year - 1, "national")
-    missions = [m for m in labels.missions if (m, "FR") in now]
-    national = Table(
-        "Participation et couverture nationale par mission",
-        [Column("Mission", TEXT), Column(f"Participants {year - 1}", COUNT, disclosive=False),
-         Column(f"Participants {year}", COUNT, disclosive=False), Column("Établissements du répertoire", NUMBER, 1, "%"),
-         Column("Lits", NUMBER, 1, "%"), Column("Journées d'hospitalisation", NUMBER, 1, "%")],
-        [[labels.missions[m], before.get((m, "FR"), {}).get("participants"), now[(m, "FR")]["participants"],
-          now[(m, "FR")]["pct_establishments"], now[(m, "FR")]["pct_beds"], now[(m, "FR")]["pct_patient_days"]]
-         for m in missions], sheet="Participation")
-    regional = _coverage(data, year, "region")
-    columns = [Column("Région", TEXT)]
-    for mission in missions:
-        columns.append(Column(mission, COUNT, disclosive=False, unit="participants"))
-        if mission in HOSPITAL_MISSIONS:
-            columns.append(Column(mission, NUMBER, 0, "% des établissements"))
-    rows = []
-    for code, name in sorted(labels.regions.items(), key=_by_name):
-        row = [name]
-        for mission in missions:
-            cell = regional.get((mission, code), {})
-            row.append(cell.get("participants", 0))
-            if mission in HOSPITAL_MISSIONS:
-                row.append(cell.get("pct_establishments"))
-        rows.append(row)
-    by_region = Table("Participation par région", columns, rows, sheet="Par région")
     return Section("participation", "Participation et couverture du territoire",
                    "Établissements de santé participant à chaque mission rapportés aux établissements, aux lits et "
                    "aux journées d'hospitalisation de leur territoire ; laboratoires de ville pour PRIMO.",
-                   [national, by_region])
+                   [_national_participation(data), _regional_participation(data)])
+
+
+def _national_participation(data: ActivityData) -> Table:
+    labels, year = data.labels, data.year
+    now, before = _coverage(data, year, "national"), _coverage(data, year - 1, "national")
+    rows = [[labels.missions[m], before.get((m, "FR"), {}).get("participants"), now[(m, "FR")]["participants"],
+             now[(m, "FR")]["pct_establishments"], now[(m, "FR")]["pct_beds"], now[(m, "FR")]["pct_patient_days"]]
+            for m in labels.missions if (m, "FR") in now]
+    return Table("Participation et couverture nationale par mission",
+                 [Column("Mission", TEXT), Column(f"Participants {year - 1}", COUNT, disclosive=False),
+                  Column(f"Participants {year}", COUNT, disclosive=False),
+                  Column("Établissements du répertoire", NUMBER, 1, "%"), Column("Lits", NUMBER, 1, "%"),
+                  Column("Journées d'hospitalisation", NUMBER, 1, "%")], rows, sheet="Participation")
+
+
+def _regional_participation(data: ActivityData) -> Table:
+    """Participants of each mission in each region, and the share of its establishments where there is a registry."""
+    regional = _coverage(data, data.year, "region")
+    kinds = {mission: row["participant_kind"] for (mission, _), row in regional.items()}
+    missions = [m for m in data.labels.missions if m in kinds]
+    columns = [Column("Région", TEXT)]
+    for mission in missions:
+        columns.append(Column(mission, COUNT, disclosive=False, unit="participants"))
+        if kinds[mission] == "establishment":
+            columns.append(Column(mission, NUMBER, 0, "% des établissements"))
+    rows = []
+    for code, name in sorted(data.labels.regions.items(), key=_by_name):
+        row = [name]
+        for mission in missions:
+            cell = regional.get((mission, code), {})
+            row += [cell.get("participants", 0)] + ([cell.get("pct_establishments")]
+                                                    if kinds[mission] == "establishment" else [])
+        rows.append(row)
+    return Table("Participation par région", columns, rows, sheet="Par région")
 
 
 def _delays(feedback: pl.DataFrame, year: int) -> pl.DataFrame:
@@ -96,17 +101,18 @@ def _delays(feedback: pl.DataFrame, year: int) -> pl.DataFrame:
 
 def timeliness(data: ActivityData) -> Section:
     delays = _delays(data.feedback, data.year)
+    on_time = int(data.labels.parameters["feedback_on_time_days"])
     rows = []
     for kind, label in FEEDBACK_KINDS.items():
         days = delays.filter(pl.col("participant_kind") == kind)["days"]
         if days.len():
             rows.append([label, days.len(), days.median(), days.quantile(0.9, "linear"), days.max(),
-                         100.0 * (days <= ON_TIME_DAYS).sum() / days.len()])
+                         100.0 * (days <= on_time).sum() / days.len()])
     feedback = Table(
         "Délai entre la réception des données et le rapport qui les montre",
         [Column("Destinataires", TEXT), Column("Restitutions", COUNT, disclosive=False),
          Column("Délai médian", NUMBER, 1, "jours"), Column("90e percentile", NUMBER, 1, "jours"),
-         Column("Délai maximal", NUMBER, 1, "jours"), Column(f"Dans les {ON_TIME_DAYS} jours", NUMBER, 0, "%")],
+         Column("Délai maximal", NUMBER, 1, "jours"), Column(f"Dans les {on_time} jours", NUMBER, 0, "%")],
         rows, sheet="Délais")
     return Section("timeliness", "Délais de restitution",
                    "Chaque nouvel envoi d'un participant compte une fois : du dernier envoi pris en compte à la "
