@@ -25,15 +25,16 @@ ORDER BY o.open_age_days DESC
 MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
           "novembre", "décembre"]
 COLUMNS = [Column("Signalements", COUNT), Column("Cas", COUNT), Column("Décès", COUNT),
-           Column("Appui du CPias demandé", NUMBER, 0, "%", depends_on=(1,)),
+           Column("Appui du CPias demandé", COUNT, unit="signalements"),
+           Column("Appui du CPias demandé", NUMBER, 0, "%", depends_on=(1, 4)),
            Column("Délai médian 1er cas → signalement", NUMBER, 0, "jours", depends_on=(1,)),
            Column("Délai médian de clôture", NUMBER, 0, "jours", depends_on=(1,)), Column("Encore ouverts", COUNT),
            Column("France : signalements", COUNT)]
 
 
 def _figures(row: dict) -> list:
-    return [row["n_reports"], row["n_cases"], row["n_deaths"], row["pct_cpias_support"], row["median_delay_days"],
-            row["median_closure_days"], row["n_open"], row["national_reports"]]
+    return [row["n_reports"], row["n_cases"], row["n_deaths"], row["n_cpias_support"], row["pct_cpias_support"],
+            row["median_delay_days"], row["median_closure_days"], row["n_open"], row["national_reports"]]
 
 
 def sections(data: ParticipantData) -> list[Section]:
