@@ -56,8 +56,8 @@ def _execute(job, **kwargs) -> bool:
 
 
 # Each year's outputs, in this order: the regional outputs come before the activity report, which says when they came.
-YEARLY_JOBS = ("yearly_participation", "yearly_reports", "produce_regional_outputs", "transmit_to_spf", "export_to_ecdc",
-               "produce_activity_report")
+YEARLY_JOBS = ("yearly_participation", "yearly_reports", "produce_regional_outputs", "transmit_to_spf",
+               "export_to_ecdc", "produce_activity_report")
 
 
 def run_all(settings: Settings, year: int | None = None, demo: bool = False) -> bool:

@@ -64,7 +64,8 @@ def _consumption(data: ParticipantData, labels: Labels) -> Table | None:
                   Column("Région", NUMBER, 1, "DDJ pour 1000 JH", depends_on=(1,)),
                   Column("France", NUMBER, 1, "DDJ pour 1000 JH")],
                  [[labels.atc_groups.get(r["atc_group"], r["atc_group"]), r["n_establishments"], r["patient_days"],
-                   r["ddd_per_1000_patient_days"], r["national_value"]] for r in rows], sheet="Consommation") if rows else None
+                   r["ddd_per_1000_patient_days"], r["national_value"]] for r in rows],
+                 sheet="Consommation") if rows else None
 
 
 def _group_totals(rows: list[dict]) -> dict[int, tuple[int, ...]]:
