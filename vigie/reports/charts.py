@@ -47,8 +47,9 @@ def trend(rows: list[dict], unit: str, description: str, digits: int = 1) -> Cha
 
 def funnel(points: list[dict], curves: list[dict], unit: str, exposure: str, description: str) -> Chart:
     """A funnel plot: the 95 % (dashed) and 99.8 % (solid) limits around the national value (grey line) against
-    the exposure (log scale), the region's establishments as dots, named when they fall beyond the 99.8 % limits.
-    `points`: name, exposure, value, outside_998; `curves`: exposure, national_value and the four limits."""
+    the exposure (log scale), the region's establishments as dots, highlighted beyond the 99.8 % limits and named
+    when `named`. `points`: name, exposure, value, outside_998, named; `curves`: exposure, national_value and the
+    four limits."""
     x = alt.X("exposure:Q", title=exposure, scale=alt.Scale(type="log"),
               axis=alt.Axis(format=",.0f", labelOverlap=True, tickCount=5))
     y = alt.Y("value:Q", title=unit, scale=alt.Scale(zero=True))
@@ -63,7 +64,7 @@ def funnel(points: list[dict], curves: list[dict], unit: str, exposure: str, des
     dots = alt.Chart(alt.Data(values=_shown(points, 4)))
     own = dots.mark_circle(size=60, opacity=0.9).encode(
         x=x, y=y, color=alt.condition("datum.outside_998", alt.value(OWN), alt.value(MEDIAN)))
-    names = dots.transform_filter("datum.outside_998").mark_text(align="left", dx=6, fontSize=10).encode(
+    names = dots.transform_filter("datum.named").mark_text(align="left", dx=6, fontSize=10).encode(
         x=x, y=y, text="name:N")
     layered = (dashed + solid + centre + own + names).properties(width=WIDTH, height=260)
     return Chart(layered.to_dict(), description)

@@ -92,14 +92,19 @@ def funnels(data: ParticipantData) -> list[Section]:
                                  warning, data.labels)
     return [Section("regional_funnels", "Les établissements de la région sur les graphiques en entonnoir",
                     "Chaque point est un établissement de la région ; les courbes sont les limites de contrôle à 95 % "
-                    "(tirets) et 99,8 % (trait plein) autour de la valeur nationale. Un établissement au-delà des "
-                    "limites à 99,8 % est nommé : cette information est réservée au CPias et à l'ARS de la région.",
+                    "(tirets) et 99,8 % (trait plein) autour de la valeur nationale. Les établissements au-delà des "
+                    "limites à 99,8 % sont en rouge, nommés sur le graphique quand ils sont peu nombreux et toujours "
+                    "dans le tableau qui le suit : cette information est réservée au CPias et à l'ARS de la région.",
                     blocks, restricted=True)]
 
 
 def _funnel_blocks(indicator: dict, points: list[dict], curves: list[dict], warning: float, labels: Labels) -> list:
+    beyond_998 = [p for p in points if p["position"] in ("above_998", "below_998")]
+    # Named on the chart while the names stay legible; beyond that, the table under it names them all.
+    highlighted = {p["finess"] for p in beyond_998}
+    named = highlighted if len(highlighted) <= int(labels.parameters["funnel_named_max"]) else set()
     shown = [{"name": p["name"], "exposure": p["exposure"], "value": p["value"],
-              "outside_998": p["position"] in ("above_998", "below_998")} for p in points]
+              "outside_998": p["finess"] in highlighted, "named": p["finess"] in named} for p in points]
     blocks = [charts.funnel(shown, curves, indicator["unit_fr"], indicator["exposure_fr"],
                             f"{indicator['label_fr']} : les établissements de la région et les limites de contrôle.")]
     ratio = points[0]["dispersion_ratio"]
