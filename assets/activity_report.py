@@ -8,6 +8,7 @@ from dagster_dbt import get_asset_key_for_model
 
 from assets.dbt import vigie_dbt_models
 from assets.regional_outputs import regional_outputs
+from orchestration.deliveries import first_delivery
 from orchestration.partitions import region_codes, year_region_key, yearly_partitions
 from orchestration.resources import VigieResource
 from vigie import calendar, warehouse
@@ -18,16 +19,14 @@ from vigie.reports.render import render_html, render_markdown, render_pdf, rende
 RESTITUTION_MILESTONE = "regional_restitution"  # the annual_calendar row whose deadline the regional outputs meet
 
 
+def _has_data(record: dg.EventLogRecord) -> bool:
+    """A region's output counts as delivered once it had data (a region without data publishes none)."""
+    has_data = record.asset_materialization.metadata.get("has_data")
+    return has_data is not None and bool(has_data.value)
+
+
 def _first_output(instance: dg.DagsterInstance, year: int, region: str) -> dt.datetime | None:
-    """When the region's output of `year` was first published (a region without data has none)."""
-    records = instance.fetch_materializations(
-        dg.AssetRecordsFilter(asset_key=regional_outputs.key, asset_partitions=[str(year_region_key(year, region))]),
-        limit=100, ascending=True).records
-    for record in records:
-        has_data = record.asset_materialization.metadata.get("has_data")
-        if has_data is not None and has_data.value:
-            return dt.datetime.fromtimestamp(record.timestamp, dt.UTC)
-    return None
+    return first_delivery(instance, regional_outputs.key, str(year_region_key(year, region)), counts=_has_data)
 
 
 @dg.asset(

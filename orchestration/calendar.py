@@ -11,6 +11,7 @@ from assets.ecdc_exports import ecdc_exports
 from assets.participant_reports import participant_reports
 from assets.regional_outputs import regional_outputs
 from assets.spf_transmission import spf_transmission
+from orchestration.deliveries import first_delivery
 from orchestration.jobs import (
     activity_report_job, ecdc_exports_job, regional_outputs_job, reports_job, spf_transmission_job,
 )
@@ -61,12 +62,6 @@ def _deadline_check(milestone: Milestone) -> dg.AssetChecksDefinition:
         return deadline_result(context.instance, asset, milestone, dt.datetime.now(dt.UTC))
 
     return on_time
-
-
-def first_delivery(instance: dg.DagsterInstance, key: dg.AssetKey, partition: str) -> dt.datetime | None:
-    first = instance.fetch_materializations(dg.AssetRecordsFilter(asset_key=key, asset_partitions=[partition]),
-                                            limit=1, ascending=True).records
-    return dt.datetime.fromtimestamp(first[0].timestamp, dt.UTC) if first else None
 
 
 def deadline_result(instance: dg.DagsterInstance, asset, milestone: Milestone,

@@ -2,6 +2,7 @@
 the regional outputs (the 18 regions of the `regions_departments` seed)."""
 
 import csv
+import functools
 
 import dagster as dg
 
@@ -16,9 +17,10 @@ yearly_partitions = dg.TimeWindowPartitionsDefinition(
 )
 
 
-def region_codes() -> list[str]:
+@functools.cache
+def region_codes() -> tuple[str, ...]:
     with open(REGIONS_SEED, encoding="utf-8", newline="") as handle:
-        return sorted({row["region_code"] for row in csv.DictReader(handle)})
+        return tuple(sorted({row["region_code"] for row in csv.DictReader(handle)}))
 
 
 region_partitions = dg.StaticPartitionsDefinition(region_codes())

@@ -89,3 +89,16 @@ def test_a_publication_that_fails_midway_leaves_the_previous_version_whole(tmp_p
     monkeypatch.undo()
     publishing.publish(link, {"a.html": b"v3", "a.pdf": b"v3"}, "three")
     assert sorted(p.name for p in link.parent.iterdir()) == [".2024.three", "2024"], "leftovers are cleared"
+
+
+def test_a_report_is_rewritten_only_when_the_code_that_shapes_its_kind_changes():
+    from vigie.reports.kinds import PARTICIPANT_REPORT_KINDS, REGIONAL_OUTPUT
+    from vigie.reports.writer import _shaping_files
+
+    establishment, laboratory = (
+        {path.name for path in _shaping_files(kind)} for kind in PARTICIPANT_REPORT_KINDS)
+    regional = {path.name for path in _shaping_files(REGIONAL_OUTPUT)}
+    assert {"spares.py", "spicmi.py", "render.py", "report.html.j2"} <= establishment
+    assert "primo.py" in laboratory and "primo.py" not in establishment
+    assert {"regional.py", "regional_missions.py", "suppression.py"} <= regional
+    assert not {"activity.py", "feedback.py", "writer.py"} & (establishment | laboratory | regional)

@@ -11,7 +11,7 @@ import polars as pl
 from vigie import french
 from vigie.reports.document import COUNT, NUMBER, TEXT, Column, Participant, Report, Section, Table
 from vigie.reports.labels import Labels
-from vigie.reports.regional import target_text
+from vigie.reports.regional import STRATEGY_STATUS_METHOD, target_text
 
 FEEDBACK_KINDS = {"establishment": "Établissements", "laboratory": "Laboratoires de ville",
                   "region": "Régions (CPias et ARS)"}
@@ -159,8 +159,7 @@ def methods(data: ActivityData) -> list[str]:
             "celle des journées déclarées par les établissements du territoire à l'une des missions cette année-là.",
             "Délais : journal des publications de la plateforme ; une publication suivante sans nouvelles données "
             "(rapport mis à jour parce que les données des pairs ont changé) ne compte pas.",
-            f"Statuts des cibles : {data.labels.statuses.get('on_track', 'en bonne voie')} quand la droite des "
-            "moindres carrés des années disponibles atteint la cible à son année."]
+            STRATEGY_STATUS_METHOD]
 
 
 def build(data: ActivityData) -> Report:

@@ -129,10 +129,14 @@ def sections(data: ParticipantData) -> list[Section]:
     return strategy(data) + funnels(data)
 
 
+STRATEGY_STATUS_METHOD = (
+    "Stratégie : une cible est « en bonne voie » quand la droite des moindres carrés des années disponibles, "
+    "prolongée jusqu'à l'année de la cible, l'atteint ; une cible de variation se mesure par rapport à l'année de "
+    "référence (2019 pour les cibles européennes), « données insuffisantes » sans cette année.")
+
+
 def methods(labels: Labels) -> list[str]:
-    return ["Stratégie : une cible est « en bonne voie » quand la droite des moindres carrés des années disponibles, "
-            "prolongée jusqu'à l'année de la cible, l'atteint ; une cible de variation se mesure par rapport à "
-            "l'année de référence (2019 pour les cibles européennes), « données insuffisantes » sans cette année.",
+    return [STRATEGY_STATUS_METHOD,
             "Graphiques en entonnoir : limites exactes (loi de Poisson) autour de la valeur nationale, interpolées "
             "entre les effectifs entiers (Spiegelhalter, 2005), sans correction de surdispersion."]
 

@@ -6,20 +6,20 @@ import hashlib
 import io
 import multiprocessing
 import os
+import sys
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 from vigie import warehouse
 from vigie.publish import current_fingerprint, publish
-from vigie.reports import feedback, mechanism
+from vigie.reports import charts, comparisons, document, feedback, kinds, mechanism, render, suppression
 from vigie.reports.document import Report
 from vigie.reports.kinds import PARTICIPANT_REPORT_KINDS
 from vigie.reports.render import render_html, render_pdf, render_xlsx
 from vigie.reports.suppression import masking_notice, public_edition
-from vigie.settings import PROJECT_ROOT, TEMPLATES_DIR, Settings
+from vigie.settings import TEMPLATES_DIR, Settings
 
 PARALLEL_FROM = 8  # reports; below, a pool costs more than it saves
 LOAD_WAIT_SECONDS = 600  # a run writing the warehouse (ingestion, dbt) is waited for before the data are read
@@ -31,16 +31,24 @@ class WriteSummary:
     unchanged: list[tuple[str, int]] = field(default_factory=list)
 
 
-@lru_cache(maxsize=1)
-def _code_digest() -> bytes:
-    """The code and templates that shape a report: a change in them changes every report."""
-    files = sorted((PROJECT_ROOT / "vigie" / "reports").glob("*.py")) + sorted(TEMPLATES_DIR.glob("report*"))
-    return hashlib.sha256(b"".join(f.read_bytes() for f in files)).digest()
+# The modules that shape every kind of report, besides the contributions' own.
+SHAPING_MODULES = (charts, comparisons, document, kinds, mechanism, render, suppression)
 
 
-def _fingerprint(data: mechanism.ParticipantData) -> str:
+def _shaping_files(kind: mechanism.ReportKind) -> list[Path]:
+    """The code and template that shape a kind's reports: a change in them rewrites each of its reports, and only
+    those (a change in the activity report's code, say, leaves the participants' reports as they are)."""
+    modules = set(SHAPING_MODULES) | {sys.modules[c.sections.__module__] for c in kind.contributions}
+    return sorted(Path(module.__file__) for module in modules) + [TEMPLATES_DIR / "report.html.j2"]
+
+
+def _code_digest(kind: mechanism.ReportKind) -> bytes:
+    return hashlib.sha256(b"".join(f.read_bytes() for f in _shaping_files(kind))).digest()
+
+
+def _fingerprint(code: bytes, data: mechanism.ParticipantData) -> str:
     """What the report of `data` shows, digested before anything is rendered."""
-    digest = hashlib.sha256(_code_digest())
+    digest = hashlib.sha256(code)
     digest.update(repr(data.labels).encode())  # a label or threshold changed in a seed changes the report
     digest.update(repr(sorted(data.row.items())).encode())
     for name in sorted(data.frames):
@@ -73,10 +81,10 @@ def _write_kind(settings: Settings, kind: mechanism.ReportKind, year: int, parti
             wanted = set(participants)
             targets = [t for t in targets if t[0] in wanted]
         everyone = mechanism.load(con, kind, targets)
-    pending = []
+    pending, code = [], _code_digest(kind)
     for data in everyone:
         key = (data.row["participant_id"], data.year)
-        version = _fingerprint(data)
+        version = _fingerprint(code, data)
         if current_fingerprint(_link(settings, kind, *key)) == version:
             summary.unchanged.append(key)
         else:
