@@ -53,7 +53,7 @@ def activity_report(context: dg.AssetExecutionContext, vigie: VigieResource) -> 
     html, markdown = render_html(report), render_markdown(report)
     stem = f"rapport_activite_{year}"
     files = {f"{stem}.md": markdown.encode("utf-8"), f"{stem}.html": html.encode("utf-8"),
-             f"{stem}.pdf": render_pdf(html), f"{stem}.xlsx": render_xlsx(report)}
+             f"{stem}.pdf": render_pdf(report), f"{stem}.xlsx": render_xlsx(report)}
     folder = settings.outputs_dir / "activity" / str(year)
     publish(folder, files, fingerprint(markdown))
     return dg.MaterializeResult(metadata={

@@ -90,6 +90,8 @@ def _materialization_metadata(report: IngestReport, con, dataset: p.Dataset) -> 
         "files_received": len(report.submissions),
         **{f"files_{status}": n for status, n in counts.items()},
         "rows_loaded_this_run": report.rows_loaded,
+        **{f"seconds_{stage}": dg.MetadataValue.float(round(float(report.seconds[stage]), 3))
+           for stage in ("reading", "validation", "loading")},
         "table": table,
         "preview": dg.MetadataValue.md(markdown_table(preview)),
     }
@@ -112,10 +114,13 @@ def build_ingestion_asset(dataset: p.Dataset) -> dg.AssetsDefinition:
         with warehouse.connect(settings.warehouse_path) as con:
             problems = integrity_problems(con, dataset, [s.submission_id for s in report.submissions])
             metadata = _materialization_metadata(report, con, dataset)
+            version = dg.DataVersion(warehouse.accepted_data_version(con, dataset.name))
         context.log.info(f"{len(report.submissions)} files: {metadata['files_accepted']} accepted, "
                          f"{metadata[f'files_{WARNED}']} with warnings, {metadata[f'files_{REJECTED}']} rejected, "
                          f"{metadata[f'files_{DUPLICATE}']} duplicates; {report.rows_loaded:,} rows loaded")
-        return dg.MaterializeResult(metadata=metadata, check_results=_check_results(report, problems))
+        # The same data version when only rejected or duplicate files came: what reads it is not shown as stale.
+        return dg.MaterializeResult(metadata=metadata, check_results=_check_results(report, problems),
+                                    data_version=version)
 
     return _ingest
 

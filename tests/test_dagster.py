@@ -39,9 +39,14 @@ def pipeline(tmp_path_factory, defs):
             first = job.execute_in_process(instance=instance, resources=resources)
             snapshot = _snapshot(settings.warehouse_path)
             second = job.execute_in_process(instance=instance, resources=resources)
+            after_second = _snapshot(settings.warehouse_path)
+            (settings.landing_dir / "spares_activity" / "bad_again.csv").write_text(
+                with_cell("spares_activity", 1, "sector", "URG"), encoding="utf-8")
+            only_rejected = job.execute_in_process(instance=instance, resources=resources)
             participation = defs.resolve_job_def("yearly_participation").execute_in_process(
                 instance=instance, resources=resources, partition_key="2024")
-            yield {"first": first, "second": second, "participation": participation, "settings": settings,
+            yield {"first": first, "second": second, "only_rejected": only_rejected, "after_second": after_second,
+                   "participation": participation, "settings": settings,
                    "snapshot": snapshot, "resources": resources}
 
 
@@ -114,7 +119,21 @@ def test_staging_views_hold_current_rows(pipeline):
 
 def test_second_run_changes_nothing(pipeline):
     assert pipeline["second"].success
-    assert _snapshot(pipeline["settings"].warehouse_path) == pipeline["snapshot"]
+    assert pipeline["after_second"] == pipeline["snapshot"]
+
+
+def _materialized(result) -> dict[str, dg.AssetMaterialization]:
+    return {e.asset_key.to_user_string(): e.step_materialization_data.materialization
+            for e in result.get_asset_materialization_events()}
+
+
+def test_a_run_that_only_rejects_files_does_not_rebuild_the_models(pipeline):
+    first, second, third = (_materialized(pipeline[run]) for run in ("first", "second", "only_rejected"))
+    assert pipeline["only_rejected"].success
+    assert third["raw_spares_activity"].metadata["files_rejected"].value == 1
+    assert set(second) == set(third) == {key for key in first if key.startswith("raw_")}  # no model, no copy
+    version = "dagster/data_version"
+    assert third["raw_spares_activity"].tags[version] == first["raw_spares_activity"].tags[version]
 
 
 def test_participation_partition(pipeline):

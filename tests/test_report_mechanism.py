@@ -11,7 +11,7 @@ import pytest
 from vigie import french
 from vigie import publish as publishing
 from vigie.reports.document import COUNT, INTERVAL, QUARTILES, TEXT, Column, Participant, Report, Section, Table
-from vigie.reports.render import cell_text, render_html, render_xlsx
+from vigie.reports.render import cell_text, render_html, render_pdf, render_xlsx
 
 
 def test_numbers_and_times_in_french():
@@ -46,6 +46,30 @@ def test_html_shows_units_flags_and_the_date_of_the_data():
     assert "% R" in page and "moins de 30 souches testées" in page and 'class="flagged"' in page
     assert "envois reçus jusqu'au 01/03/2025 à 10:00 (heure de Paris)" in page.replace("&#39;", "'")
     assert "27,5" in page and "15,9 – 43,0" in page and "20,0 – 25,0 – 31,5" in page
+
+
+def _pdf_text(pdf: bytes) -> str:
+    import pypdf
+
+    return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_pdf_shows_the_same_figures_and_is_the_same_for_the_same_report():
+    pdf = render_pdf(_report())
+    text = _pdf_text(pdf)
+    assert pdf.startswith(b"%PDF") and "Rapport 2024" in text and "CHU A (310781406)" in text
+    assert "15,9 – 43,0" in text and "20,0 – 25,0 – 31,5" in text and "moins de 30 souches testées" in text
+    assert "Remarque" in text and "page 1 / 1" in text
+    assert render_pdf(_report()) == pdf
+
+
+def test_pdf_shows_markup_in_a_participant_s_text_as_text():
+    report = _report()
+    hostile = '#panic("x") *gras* $x$ ] [ <script>alert(1)</script> =cmd|\' /C calc\'!A0 \\ @ref // note'
+    report.participant.name = hostile
+    report.tables[0].rows[0][0] = hostile
+    text = _pdf_text(render_pdf(report))
+    assert '#panic("x") *gras* $x$ ] [' in text and "<script>alert(1)</script>" in text
 
 
 def test_workbook_holds_the_same_figures_with_french_headers_frozen_and_filtered():
@@ -98,7 +122,7 @@ def test_a_report_is_rewritten_only_when_the_code_that_shapes_its_kind_changes()
     establishment, laboratory = (
         {path.name for path in _shaping_files(kind)} for kind in PARTICIPANT_REPORT_KINDS)
     regional = {path.name for path in _shaping_files(REGIONAL_OUTPUT)}
-    assert {"spares.py", "spicmi.py", "render.py", "report.html.j2"} <= establishment
+    assert {"spares.py", "spicmi.py", "render.py", "report.html.j2", "report.typ"} <= establishment
     assert "primo.py" in laboratory and "primo.py" not in establishment
     assert {"regional.py", "regional_missions.py", "suppression.py"} <= regional
     assert not {"activity.py", "feedback.py", "writer.py"} & (establishment | laboratory | regional)

@@ -54,6 +54,27 @@ def cmd_demo(args) -> int:
     return cmd_run(argparse.Namespace(year=None), demo=True)
 
 
+def cmd_bench(args) -> int:
+    from vigie.bench import command
+
+    settings = load_settings(demo=True)
+    cache = Path(args.cache) if args.cache else settings.data_dir / "bench"
+    cache.mkdir(parents=True, exist_ok=True)
+    out = Path(args.out) if args.out else cache
+    years = _years(args.years)
+    if args.curve:
+        summaries = command.curve([float(s) for s in args.curve.split(",")], args.runs, args.seed, years, cache)
+        for summary in summaries:
+            command.write(summary, out, f"bench_x{summary['scale']:g}")
+        path = command.write_curve(summaries, out)
+    else:
+        summary = command.bench(args.scale, args.runs, args.seed, years, cache, with_kernel=not args.no_kernel)
+        path = command.write(summary, out, f"bench_x{args.scale:g}")
+    print(path.read_text(encoding="utf-8"))
+    print(f"Written: {path} and {path.with_suffix('.json')}")
+    return 0
+
+
 def cmd_prepare(args) -> int:
     from orchestration.dbt_project import ensure_manifest
 
@@ -125,6 +146,16 @@ def parser() -> argparse.ArgumentParser:
     verify = sub.add_parser("verify-package", help="check a transmission package against its manifest")
     verify.add_argument("folder", help="the package folder, e.g. data/outputs/transmissions/spf/2025")
     verify.set_defaults(func=cmd_verify_package)
+    bench = sub.add_parser("bench", help="time a national year (or a fraction of one) stage by stage, median of runs")
+    bench.add_argument("--scale", type=float, default=1.0, help="fraction of a national year, e.g. 0.25 (default 1)")
+    bench.add_argument("--runs", type=int, default=3, help="runs of the whole platform; medians are reported")
+    bench.add_argument("--years", default="2025", help="data years, e.g. 2025 or 2019-2025")
+    bench.add_argument("--seed", type=int, default=2026)
+    bench.add_argument("--curve", help="scales of a scaling curve instead, e.g. 0.25,0.5,1,2 (without the kernel)")
+    bench.add_argument("--no-kernel", action="store_true", help="skip the raw DuckDB kernel and its comparison")
+    bench.add_argument("--cache", help="generated data and run folders (default: $VIGIE_DATA_DIR/bench)")
+    bench.add_argument("--out", help="where bench_x<scale>.json and .md go (default: the cache folder)")
+    bench.set_defaults(func=cmd_bench)
     sub.add_parser("prepare", help="build the dbt manifest the definitions load").set_defaults(func=cmd_prepare)
     ui = sub.add_parser("ui", help="start the Dagster UI (dagster dev) on this project")
     ui.add_argument("--port", type=int, default=3000)

@@ -5,7 +5,10 @@ yet every finding, status and key belongs to its own submission. Each chunk is w
 transaction before its files leave the landing area, so a run killed midway is simply run again.
 """
 
+import time
+from collections import Counter
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -30,6 +33,15 @@ class IngestReport:
     dataset: str
     submissions: list[Submission] = field(default_factory=list)
     rows_loaded: int = 0
+    seconds: Counter = field(default_factory=Counter)  # reading, validation, loading: where ingestion's time goes
+
+    @contextmanager
+    def timed(self, stage: str):
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[stage] += time.perf_counter() - started
 
     def by_status(self, status: str) -> list[Submission]:
         return [s for s in self.submissions if s.status == status]
@@ -45,12 +57,15 @@ def ingest_dataset(name: str, settings: Settings, log: Callable[[str], None] = l
     with warehouse.connect(settings.warehouse_path) as con:
         without_rows: list[Submission] = []
         for chunk in _chunks(_received(files, dataset, con, report, without_rows, log)):
-            typed = _validate(chunk, dataset, con)
-            report.rows_loaded += _load(chunk, typed, dataset, settings, con)
+            with report.timed("validation"):
+                typed = _validate(chunk, dataset, con)
+            with report.timed("loading"):
+                report.rows_loaded += _load(chunk, typed, dataset, settings, con)
             log(f"{name}: {len(chunk)} files validated and stored ({report.rows_loaded:,} rows so far)")
             for sub in chunk:
                 sub.text = None  # memory stays bounded by one chunk
-        _finish_without_rows(without_rows, dataset, settings, con)
+        with report.timed("loading"):
+            _finish_without_rows(without_rows, dataset, settings, con)
     return report
 
 
@@ -59,15 +74,17 @@ def _received(files, dataset: p.Dataset, con, report: IngestReport, without_rows
     in this batch) and unreadable files go to `without_rows`."""
     seen = set()
     for file in files:
-        raw = file.path.read_bytes()
-        sub = Submission(file, landing.submission_id(raw), dataset.name)
-        report.submissions.append(sub)
-        known = con.execute("SELECT 1 FROM raw.submissions WHERE submission_id = ?", [sub.submission_id]).fetchall()
-        if known or sub.submission_id in seen:
-            sub.duplicate_of_known = True
-        else:
-            seen.add(sub.submission_id)
-            _read(sub, raw, dataset, log)
+        with report.timed("reading"):
+            raw = file.path.read_bytes()
+            sub = Submission(file, landing.submission_id(raw), dataset.name)
+            report.submissions.append(sub)
+            known = con.execute("SELECT 1 FROM raw.submissions WHERE submission_id = ?",
+                                [sub.submission_id]).fetchall()
+            if known or sub.submission_id in seen:
+                sub.duplicate_of_known = True
+            else:
+                seen.add(sub.submission_id)
+                _read(sub, raw, dataset, log)
         if sub.text is None:
             without_rows.append(sub)
         else:

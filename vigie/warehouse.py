@@ -7,6 +7,7 @@ from pathlib import Path
 import duckdb
 
 from vigie import protocol as p
+from vigie.submission import ACCEPTED, WARNED
 
 DUCKDB_TYPES = {
     p.INT: "BIGINT", p.YEAR: "INTEGER", p.DECIMAL: "DOUBLE", p.DATE: "DATE",
@@ -53,6 +54,10 @@ CREATE TABLE IF NOT EXISTS raw.receipts (
     processed_at TIMESTAMPTZ NOT NULL,
     outcome VARCHAR NOT NULL
 );
+CREATE TABLE IF NOT EXISTS quality.dbt_builds (
+    signature VARCHAR NOT NULL,
+    built_at TIMESTAMPTZ NOT NULL
+);
 CREATE TABLE IF NOT EXISTS quality.validation_results (
     submission_id VARCHAR NOT NULL,
     dataset VARCHAR NOT NULL,
@@ -68,6 +73,25 @@ CREATE TABLE IF NOT EXISTS quality.validation_results (
     validated_at TIMESTAMPTZ NOT NULL
 );
 """
+
+
+def accepted_data_version(con: duckdb.DuckDBPyConnection, dataset: str | None = None) -> str:
+    """Changes when, and only when, accepted data change (of one dataset, or of all): a submission accepted. A
+    rejected or duplicate file leaves it as it was; a correction is a new accepted submission."""
+    condition, params = ("AND dataset = ?", [dataset]) if dataset else ("", [])
+    count, last = con.execute(
+        f"SELECT count(*), coalesce(max(ingest_seq), 0) FROM raw.submissions WHERE status IN (?, ?) {condition}",
+        [ACCEPTED, WARNED, *params]).fetchone()
+    return f"{count}.{last}"
+
+
+def last_dbt_build(con: duckdb.DuckDBPyConnection) -> str | None:
+    rows = con.execute("SELECT signature FROM quality.dbt_builds ORDER BY built_at DESC LIMIT 1").fetchall()
+    return rows[0][0] if rows else None
+
+
+def record_dbt_build(con: duckdb.DuckDBPyConnection, signature: str) -> None:
+    con.execute("INSERT INTO quality.dbt_builds VALUES (?, now())", [signature])
 
 
 class WarehouseBusy(RuntimeError):

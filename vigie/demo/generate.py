@@ -29,9 +29,10 @@ class GenerationSummary:
 
 
 class Generator:
-    def __init__(self, out: Path, seed: int, progress: Callable[[str], None]):
+    def __init__(self, out: Path, seed: int, progress: Callable[[str], None], scale: str, fraction: float):
         self.landing = out
         self.seed = seed
+        self.scale, self.fraction = scale, fraction
         self.progress = progress
         self.summary = GenerationSummary()
         self.samples: dict[str, pl.DataFrame] = {}
@@ -40,6 +41,9 @@ class Generator:
         """An independent stream per (dataset, participant, year): output does not depend on loop order."""
         key = zlib.crc32("/".join(map(str, parts)).encode())
         return np.random.default_rng([self.seed, key])
+
+    def community_labs(self) -> list[tuple[str, str]]:
+        return registry.community_labs(self.rng("labs"), self.scale, self.fraction)
 
     def write(self, dataset: str, stem: str, frame: pl.DataFrame, style: writer.FileStyle | None = None) -> Path:
         style = style or writer.random_style(self.rng("style", dataset, stem), frame.height)
@@ -51,11 +55,12 @@ class Generator:
 
 
 def generate(out: Path, scale: str = "small", years: list[int] | None = None, seed: int = 2026,
-             progress: Callable[[str], None] = print) -> GenerationSummary:
+             progress: Callable[[str], None] = print, fraction: float = 1.0) -> GenerationSummary:
+    """Every dataset of `years` at the `scale` of the small demo, or of `fraction` of a national year."""
     started = time.perf_counter()
     years = years or ([2023, 2024, 2025] if scale == "small" else [2025])
-    gen = Generator(out, seed, progress)
-    sites = registry.establishments(gen.rng("establishments"), scale)
+    gen = Generator(out, seed, progress, scale, fraction)
+    sites = registry.establishments(gen.rng("establishments"), scale, fraction)
     gen.write("establishments", "extraction_finess", registry.establishments_frame(sites),
               writer.FileStyle("csv", encoding="cp1252", separator=";"))
     population = registry.populations(gen.rng("population"), years)
@@ -63,12 +68,12 @@ def generate(out: Path, scale: str = "small", years: list[int] | None = None, se
     progress(f"registry: {len(sites)} establishments in 18 regions, {population.height} département-years")
     for year in years:
         _hospital_year(gen, sites, year)
-        _laboratory_year(gen, scale, year)
+        _laboratory_year(gen, year)
         _regional_year(gen, sites, population, year)
         progress(f"year {year}: {sum(gen.summary.files.values())} files so far")
     _resubmission(gen, sites[0], years[-1])
     if len(years) > 1:
-        _late_correction_with_spill(gen, scale, years[-2])
+        _late_correction_with_spill(gen, years[-2])
     gen.summary.faults = faults(gen.samples)
     for fault in gen.summary.faults:
         folder = out / fault.dataset
@@ -115,13 +120,13 @@ def _hospital_isolates(rng, es, year: int, days: dict[str, int], bacteremia: pl.
     return frame
 
 
-def _laboratory_year(gen: Generator, scale: str, year: int) -> None:
-    labs = registry.community_labs(gen.rng("labs"), scale)
+def _laboratory_year(gen: Generator, year: int) -> None:
+    labs = gen.community_labs()
     fq_by_department = {}
     for lab, department in labs:
         rng = gen.rng("lab", lab, year)
         fq = fq_by_department.setdefault(department, gen.rng("fq", department).uniform(0.75, 1.7))
-        n = int(COMMUNITY_ISOLATES[scale] * rng.uniform(0.5, 1.5))
+        n = int(COMMUNITY_ISOLATES[gen.scale] * rng.uniform(0.5, 1.5))
         style = str(rng.choice(laboratory.ORGANISM_STYLES))
         community = laboratory.isolates(rng, lab, "COMM", year, n, None, department, style, fq)
         ehpad = laboratory.isolates(rng, lab, "EHPAD", year, max(3, int(n * EHPAD_SHARE)), None, department, style, fq)
@@ -152,12 +157,12 @@ def _resubmission(gen: Generator, es, year: int) -> None:
     os.utime(path, (later, later))
 
 
-def _late_correction_with_spill(gen: Generator, scale: str, year: int) -> None:
+def _late_correction_with_spill(gen: Generator, year: int) -> None:
     """The first community laboratory corrects its results of `year` after sending those of `year + 1`; its
     extraction holds three samples of 1 January `year + 1`: a dating spill, which must not replace that year."""
-    lab, department = registry.community_labs(gen.rng("labs"), scale)[0]
+    lab, department = gen.community_labs()[0]
     rng = gen.rng("correction", lab, year)
-    frame = laboratory.isolates(rng, lab, "COMM", year, COMMUNITY_ISOLATES[scale], None, department, "name")
+    frame = laboratory.isolates(rng, lab, "COMM", year, COMMUNITY_ISOLATES[gen.scale], None, department, "name")
     spill = frame.filter(pl.col("isolate_id").is_in(frame["isolate_id"].unique(maintain_order=True).head(1).to_list()))
     spill = spill.with_columns(pl.lit(dt.date(year + 1, 1, 1)).alias("sample_date"),
                                (pl.lit("X") + pl.col("isolate_id")).alias("isolate_id"))

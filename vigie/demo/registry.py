@@ -56,12 +56,17 @@ def _categories(rng, n_per_region: int, n_regions: int, scale: str) -> list[list
     return [list(rng.choice(names, size=n_per_region, p=np.array(shares) / sum(shares))) for _ in range(n_regions)]
 
 
-def establishments(rng: np.random.Generator, scale: str) -> list[Establishment]:
+NATIONAL_PER_REGION = 89  # 18 × 89 ≈ 1 600 establishments in a national year
+NATIONAL_LABS = 2000  # community laboratories in a national year
+
+
+def establishments(rng: np.random.Generator, scale: str, fraction: float = 1.0) -> list[Establishment]:
+    """The registry: 3 small establishments per region, or `fraction` of a national year's."""
     by_region: dict[str, list[str]] = {}
     for department, region in department_regions().items():
         by_region.setdefault(region, []).append(department)
     regions = sorted(by_region)
-    per_region = 3 if scale == "small" else 89  # 18 × 89 ≈ 1 600 at national scale
+    per_region = 3 if scale == "small" else max(1, round(NATIONAL_PER_REGION * fraction))
     result, used = [], set()
     for region, categories in zip(regions, _categories(rng, per_region, len(regions), scale)):
         for category in categories:
@@ -85,8 +90,8 @@ def establishments_frame(items: list[Establishment]) -> pl.DataFrame:
     })
 
 
-def community_labs(rng: np.random.Generator, scale: str) -> list[tuple[str, str]]:
-    """(lab identifier, département) of community laboratories."""
+def community_labs(rng: np.random.Generator, scale: str, fraction: float = 1.0) -> list[tuple[str, str]]:
+    """(lab identifier, département) of community laboratories: one per region, or `fraction` of a national year's."""
     departments = sorted(department_regions())
     if scale == "small":
         regions = department_regions()
@@ -95,7 +100,7 @@ def community_labs(rng: np.random.Generator, scale: str) -> list[tuple[str, str]
             first.setdefault(regions[d], d)
         chosen = sorted(first.values())
     else:
-        chosen = list(rng.choice(departments, size=2000))
+        chosen = list(rng.choice(departments, size=max(1, round(NATIONAL_LABS * fraction))))
     return [(f"LAB{i + 1:05d}", d) for i, d in enumerate(chosen)]
 
 

@@ -1,14 +1,18 @@
-"""A report in each of its formats: HTML from a template (offline, charts inline as SVG), PDF from that HTML
-(WeasyPrint), XLSX from the same tables (xlsxwriter), Markdown to edit. Every format shows the same figures."""
+"""A report in each of its formats: HTML from a template (offline, charts inline as SVG), PDF from a Typst template
+fed the same document, XLSX from the same tables (xlsxwriter), Markdown to edit. Every format shows the same
+figures."""
 
+import datetime as dt
+import functools
 import io
+import json
 
 import jinja2
 import xlsxwriter
 
 from vigie import french
 from vigie.reports.charts import to_svg
-from vigie.reports.document import COUNT, INTERVAL, NUMBER, QUARTILES, TEXT, Column, Masked, Report, Table
+from vigie.reports.document import COUNT, INTERVAL, NUMBER, QUARTILES, TEXT, Chart, Column, Masked, Report, Table
 from vigie.settings import TEMPLATES_DIR
 
 _templates = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES_DIR), autoescape=True,
@@ -53,10 +57,44 @@ def render_markdown(report: Report) -> str:
         report=report, data_date=data_date(report), cell=cell_text, header=_markdown_header)
 
 
-def render_pdf(html: str) -> bytes:
-    from weasyprint import HTML  # imported when needed: it takes a second
+def _pdf_block(block, svg) -> dict:
+    if isinstance(block, Table):
+        return {"kind": "table", "title": block.title, "remarks": block.remarks,
+                "columns": [{"header": c.header, "unit": c.unit, "align": "left" if c.kind == TEXT else "right"}
+                            for c in block.columns],
+                "rows": [[cell_text(value, column) for value, column in zip(row, block.columns)]
+                         for row in block.rows]}
+    if isinstance(block, Chart):
+        return {"kind": "chart", "svg": svg(block), "description": block.description}
+    return {"kind": "paragraph", "text": str(block)}
 
-    return HTML(string=html, base_url=str(TEMPLATES_DIR)).write_pdf()
+
+def pdf_payload(report: Report, svg=to_svg) -> dict:
+    """The report as the PDF template reads it: every cell already the text the reader sees."""
+    participant = report.participant
+    identity = [["Participant", f"{participant.name} ({participant.identifier})"],
+                *[list(detail) for detail in participant.details],
+                ["Année", str(report.year)], ["Données", data_date(report)]]
+    return {"title": report.title, "participant": participant.name, "footer": f"{participant.name} – {report.year}",
+            "identity": identity, "methods": report.methods,
+            "sections": [{"title": section.title, "intro": section.intro,
+                          "blocks": [_pdf_block(block, svg) for block in section.blocks]}
+                         for section in report.sections]}
+
+
+@functools.cache
+def _pdf_compiler():
+    import typst
+
+    return typst.Compiler(root=str(TEMPLATES_DIR))
+
+
+def render_pdf(report: Report) -> bytes:
+    """A4 landscape PDF (Typst): the template receives the report as JSON, so that no text of it is ever read as
+    markup. Dated with its data, so that the same report gives the same bytes."""
+    stamp = (report.data_received_until or dt.datetime(report.year + 1, 1, 1, tzinfo=dt.UTC)).replace(microsecond=0)
+    return _pdf_compiler().compile(input=str(TEMPLATES_DIR / "report.typ"), format="pdf", timestamp=stamp,
+                                   sys_inputs={"report": json.dumps(pdf_payload(report), ensure_ascii=False)})
 
 
 def _sheet_name(table: Table, taken: set[str]) -> str:

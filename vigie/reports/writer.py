@@ -8,7 +8,7 @@ import multiprocessing
 import os
 import sys
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,7 +39,8 @@ def _shaping_files(kind: mechanism.ReportKind) -> list[Path]:
     """The code and template that shape a kind's reports: a change in them rewrites each of its reports, and only
     those (a change in the activity report's code, say, leaves the participants' reports as they are)."""
     modules = set(SHAPING_MODULES) | {sys.modules[c.sections.__module__] for c in kind.contributions}
-    return sorted(Path(module.__file__) for module in modules) + [TEMPLATES_DIR / "report.html.j2"]
+    return sorted(Path(module.__file__) for module in modules) + [TEMPLATES_DIR / "report.html.j2",
+                                                                  TEMPLATES_DIR / "report.typ"]
 
 
 def _code_digest(kind: mechanism.ReportKind) -> bytes:
@@ -106,40 +107,30 @@ def _editions(kind: mechanism.ReportKind, data: mechanism.ParticipantData) -> li
              if edition.public else report) for edition in kind.editions]
 
 
-def _files(stem: str, report: Report, html: str, pdf: bytes) -> dict[str, bytes]:
-    return {f"{stem}.html": html.encode("utf-8"), f"{stem}.pdf": pdf, f"{stem}.xlsx": render_xlsx(report)}
+def _render(editions: list[tuple[str, Report]]) -> dict[str, bytes]:
+    """Each edition's files: HTML, PDF and XLSX."""
+    files = {}
+    for stem, report in editions:
+        files |= {f"{stem}.html": render_html(report).encode("utf-8"), f"{stem}.pdf": render_pdf(report),
+                  f"{stem}.xlsx": render_xlsx(report)}
+    return files
 
 
 def _render_all(kind: mechanism.ReportKind, pending: list):
-    """(key, version, files) of each pending report; PDFs, the slow part, are made by a pool of processes."""
+    """(key, version, files) of each pending report, rendered by a pool of processes when there are many."""
     if len(pending) < PARALLEL_FROM:
         for key, version, data in pending:
-            files = {}
-            for stem, report in _editions(kind, data):
-                html = render_html(report)
-                files |= _files(stem, report, html, render_pdf(html))
-            yield key, version, files
+            yield key, version, _render(_editions(kind, data))
         return
     workers = max(1, multiprocessing.cpu_count())
     # Spawned, not forked (the caller runs threads); niced, so that ingestion and sensors keep their share of the CPU.
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=os.nice,
                              initargs=(10,)) as pool:
-        in_flight: list[tuple[tuple, str, list]] = []
+        in_flight: list[tuple[tuple, str, Future]] = []
         for key, version, data in pending:
-            editions = []
-            for stem, report in _editions(kind, data):
-                html = render_html(report)
-                editions.append((stem, report, html, pool.submit(render_pdf, html)))
-            in_flight.append((key, version, editions))
+            in_flight.append((key, version, pool.submit(_render, _editions(kind, data))))
             while len(in_flight) > 2 * workers:
-                yield _done(in_flight.pop(0))
-        for item in in_flight:
-            yield _done(item)
-
-
-def _done(item) -> tuple:
-    key, version, editions = item
-    files = {}
-    for stem, report, html, future in editions:
-        files |= _files(stem, report, html, future.result())
-    return key, version, files
+                key, version, future = in_flight.pop(0)
+                yield key, version, future.result()
+        for key, version, future in in_flight:
+            yield key, version, future.result()

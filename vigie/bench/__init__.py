@@ -1,0 +1,1 @@
+"""`vigie bench`: a national year timed stage by stage, against the raw DuckDB kernel."""

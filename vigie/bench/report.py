@@ -1,0 +1,66 @@
+"""The benchmark's Markdown tables: stages, dbt layers, the kernel, memory and the scaling curve."""
+
+GIB = 2**30
+
+
+def _seconds(value: float) -> str:
+    return f"{value:.1f}"
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    aligns = ["---"] + ["---:"] * (len(header) - 1)
+    return [f"| {' | '.join(header)} |", f"| {' | '.join(aligns)} |"] + [f"| {' | '.join(r)} |" for r in rows]
+
+
+def stage_rows(summary: dict) -> list[list[str]]:
+    rows = [[stage, _seconds(median), " / ".join(_seconds(run.get(stage, 0.0)) for run in summary["stage_runs"])]
+            for stage, median in summary["stages"].items()]
+    walls = " / ".join(_seconds(w) for w in summary["wall_seconds"])
+    return rows + [["**whole run**", f"**{_seconds(summary['wall_median'])}**", walls]]
+
+
+def kernel_lines(summary: dict) -> list[str]:
+    kernel = summary.get("kernel")
+    platform = summary["platform_seconds_for_kernel_marts"]
+    marts = ", ".join(f"`{name}`" for name in summary["kernel_marts"])
+    if not kernel:
+        return [f"Platform time for {marts}: {_seconds(platform)} s (kernel not run)."]
+    verdict = "equal to the marts, every row" if kernel["equal"] else "**DIFFERENT from the marts**"
+    lines = _table(["", "median (s)", "runs (s)"], [
+        ["raw DuckDB kernel", _seconds(kernel["median"]), " / ".join(_seconds(s) for s in kernel["seconds"])],
+        ["platform (ingesting their datasets, their dbt lineage and tests)", _seconds(platform), ""],
+        ["ratio platform / kernel", f"{kernel['ratio']:.2f}" if kernel["ratio"] else "n/a", ""],
+    ])
+    lines.append("")
+    lines.append(f"Kernel results for {marts}: {verdict} "
+                 f"({', '.join(f'{n}: {r:,} rows' for n, r in kernel['rows'].items())}).")
+    for mart, differences in kernel["differences"].items():
+        lines += [f"- {mart}: {d}" for d in differences]
+    return lines
+
+
+def markdown(summary: dict) -> str:
+    years = summary["years"]
+    rows = ", ".join(f"{dataset} {n:,}" for dataset, n in sorted(summary["rows"].items()))
+    lines = [f"# vigie bench: {summary['scale']:g} × a national year, {years[0]}-{years[-1]} (seed {summary['seed']})",
+             "", f"Median of {summary['runs']} run(s){'' if summary['all_succeeded'] else ' — SOME RUNS FAILED'}. "
+             f"Rows loaded: {rows}.", ""]
+    lines += _table(["stage", "median (s)", "runs (s)"], stage_rows(summary))
+    peak = summary["peak_median_bytes"] / GIB
+    lines += ["", f"Peak memory (the run's processes together, median): {peak:.2f} GiB "
+                  f"({' / '.join(f'{b / GIB:.2f}' for b in summary['peak_bytes'])}).", ""]
+    lines += ["dbt execution time per layer (summed over its threads, median):", ""]
+    lines += _table(["layer", "seconds"], [[layer, _seconds(s)] for layer, s in summary["dbt_layers"].items()])
+    return "\n".join(lines + [""] + kernel_lines(summary)) + "\n"
+
+
+def curve_markdown(summaries: list[dict]) -> str:
+    base = next((s for s in summaries if s["scale"] == 1), summaries[0])
+    per_unit = base["wall_median"] / base["scale"]
+    rows = [[f"{s['scale']:g}×", f"{s['rows'].get('isolates', 0):,}", _seconds(s["wall_median"]),
+             f"{s['wall_median'] / (per_unit * s['scale']):.2f}", f"{s['peak_median_bytes'] / GIB:.2f}"]
+            for s in summaries]
+    lines = ["# vigie bench: scaling curve", "",
+             f"Time relative to linear growth from {base['scale']:g}× (1.00 = linear).", ""]
+    lines += _table(["scale", "isolate rows", "median (s)", "relative to linear", "peak (GiB)"], rows)
+    return "\n".join(lines) + "\n"
