@@ -86,3 +86,20 @@ def test_the_markdown_table_gives_medians_runs_and_the_kernel_ratio():
     assert "| **whole run** | **102.0** | 102.0 / 92.0 / 132.0 |" in text
     assert "| ratio platform / kernel | 13.80 |" in text  # 34.5 / 2.5
     assert "equal to the marts, every row" in text and "Peak memory" in text and "2.00 GiB" in text
+
+
+def test_vigie_bench_runs_at_a_small_scale(tmp_path):
+    """CI runs the benchmark small, so that it cannot rot: every stage timed, the kernel equal to the marts."""
+    import json
+
+    from vigie.cli import main
+
+    assert main(["bench", "--scale", "0.005", "--runs", "1", "--cache", str(tmp_path)]) == 0
+    summary = json.loads((tmp_path / "bench_x0.005.json").read_text(encoding="utf-8"))
+    assert summary["all_succeeded"] and summary["kernel"]["equal"], summary.get("kernel")
+    assert summary["rows"]["establishments"] == 18 and summary["rows"]["isolates"] > 0
+    seconds = summary["stages"]
+    for stage in ("ingestion: validation", "dbt build", "participants' reports", "regional outputs", "ECDC exports"):
+        assert seconds[stage] > 0, stage
+    assert sum(seconds.values()) <= summary["wall_median"] and summary["peak_median_bytes"] > 2**20
+    assert "| **whole run** |" in (tmp_path / "bench_x0.005.md").read_text(encoding="utf-8")

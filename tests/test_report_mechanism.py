@@ -18,7 +18,23 @@ def test_numbers_and_times_in_french():
     assert french.number(1234.56) == "1\u202f234,6"
     assert french.number(0.08333, 3) == "0,083"
     assert french.number(1602, 0) == "1\u202f602"
-    assert french.number(None) == "–"
+    assert french.number(None) == "–" and french.number(float("nan")) == "–"
+    assert french.number(2.675, 2) == "2,68" and french.number(0.125, 2) == "0,12"  # half to even, as written
+
+
+def test_french_numbers_are_babel_s_for_fr_fr():
+    import random
+
+    from babel.numbers import format_decimal
+
+    rng = random.Random(7)
+    values = [0, -0.0, 0.05, 2.675, -1234.56, 1e21, 5e-324, 123456789.125]
+    values += [rng.uniform(-1e7, 1e7) for _ in range(3000)] + [round(rng.uniform(0, 1e4), 3) for _ in range(3000)]
+    values += [rng.randint(-10**9, 10**9) for _ in range(1000)]
+    for value in values:
+        for digits in (0, 1, 2, 3):
+            pattern = "#,##0" + ("." + "0" * digits if digits else "")
+            assert french.number(value, digits) == format_decimal(value, format=pattern, locale="fr_FR"), value
     assert french.paris_time(dt.datetime(2026, 1, 15, 23, 30, tzinfo=dt.timezone.utc)) == "16/01/2026 à 00:30"
     assert french.paris_time(dt.datetime(2026, 7, 15, 12, 0, tzinfo=dt.timezone.utc)) == "15/07/2026 à 14:00"
 
