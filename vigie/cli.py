@@ -68,7 +68,8 @@ def cmd_bench(args) -> int:
             command.write(summary, out, f"bench_x{summary['scale']:g}")
         path = command.write_curve(summaries, out)
     else:
-        summary = command.bench(args.scale, args.runs, args.seed, years, cache, with_kernel=not args.no_kernel)
+        summary = command.bench(args.scale, args.runs, args.seed, years, cache, with_kernel=not args.no_kernel,
+                                keep=Path(args.keep) if args.keep else None)
         path = command.write(summary, out, f"bench_x{args.scale:g}")
     print(path.read_text(encoding="utf-8"))
     print(f"Written: {path} and {path.with_suffix('.json')}")
@@ -155,6 +156,7 @@ def parser() -> argparse.ArgumentParser:
     bench.add_argument("--no-kernel", action="store_true", help="skip the raw DuckDB kernel and its comparison")
     bench.add_argument("--cache", help="generated data and run folders (default: $VIGIE_DATA_DIR/bench)")
     bench.add_argument("--out", help="where bench_x<scale>.json and .md go (default: the cache folder)")
+    bench.add_argument("--keep", help="keep the last run's data directory there (to profile a stage on its own)")
     bench.set_defaults(func=cmd_bench)
     sub.add_parser("prepare", help="build the dbt manifest the definitions load").set_defaults(func=cmd_prepare)
     ui = sub.add_parser("ui", help="start the Dagster UI (dagster dev) on this project")

@@ -74,8 +74,10 @@ def kernel_run(data_dir: Path, runs: int) -> dict:
             "differences": differences}
 
 
-def bench(scale: float, runs: int, seed: int, years: list[int], cache: Path, with_kernel: bool = True) -> dict:
-    """Times `runs` platform runs on `scale` × a national year (and the kernel on the last one)."""
+def bench(scale: float, runs: int, seed: int, years: list[int], cache: Path, with_kernel: bool = True,
+          keep: Path | None = None) -> dict:
+    """Times `runs` platform runs on `scale` × a national year (and the kernel on the last one); `keep` receives
+    the last run's data directory (warehouse, outputs, Dagster instance), to profile a stage on its own."""
     from orchestration.dbt_project import vigie_dbt_project
 
     manifest = lineage.load(vigie_dbt_project.manifest_path)
@@ -83,7 +85,7 @@ def bench(scale: float, runs: int, seed: int, years: list[int], cache: Path, wit
     landing = cached_landing(cache, seed, scale, years)
     samples, kernel_result = [], None
     for number in range(1, runs + 1):
-        with tempfile.TemporaryDirectory(dir=cache, prefix="run-") as tmp:
+        with tempfile.TemporaryDirectory(dir=cache, prefix="run-", ignore_cleanup_errors=True) as tmp:
             run = platform_run(landing, Path(tmp))
             print(f"  run {number}/{runs}: {run['process_wall']:.1f} s, peak {run['peak_bytes'] / 2**30:.2f} GiB"
                   f"{'' if run['success'] else ' (FAILED steps: see the Dagster instance)'}", flush=True)
@@ -92,6 +94,9 @@ def bench(scale: float, runs: int, seed: int, years: list[int], cache: Path, wit
             run["kernel_marts_platform"] = stages.lineage_seconds(run, lineage.datasets(kernel_nodes), kernel_nodes)
             if with_kernel and number == runs:
                 kernel_result = kernel_run(Path(tmp), runs)
+            if keep and number == runs:
+                shutil.rmtree(keep, ignore_errors=True)
+                shutil.move(tmp, keep)
             samples.append(run)
     return summarise(scale, seed, years, samples, kernel_result)
 
