@@ -26,6 +26,10 @@ def _check_specs(key: str) -> list[dg.AssetCheckSpec]:
                                       "quarantined and answered; the others go on)."),
         dg.AssetCheckSpec("no_warnings", asset=key,
                           description="Accepted files of this run carry no warning (plausibility, unknown codes)."),
+        dg.AssetCheckSpec("files_answered", asset=key,
+                          description="Every file of this run was moved to archive/ or quarantine/ and every receipt "
+                                      "written (those an earlier run could not write included); what the disk "
+                                      "refused is named with the reason and retried by the next run."),
         dg.AssetCheckSpec("current_data_integrity", asset=key, blocking=True,
                           description="The warehouse holds only accepted rows, one current submission per key, "
                                       "required values present and patient identifiers pseudonymised."),
@@ -73,6 +77,11 @@ def _check_results(report: IngestReport, problems: dict[str, int]) -> list[dg.As
                             metadata={"rejected_files": len(rejected), **_findings_metadata(rejected)}),
         dg.AssetCheckResult(check_name="no_warnings", passed=not warned, severity=dg.AssetCheckSeverity.WARN,
                             metadata={"files_with_warnings": len(warned), **_findings_metadata(warned)}),
+        dg.AssetCheckResult(check_name="files_answered", passed=not report.undelivered,
+                            severity=dg.AssetCheckSeverity.ERROR,
+                            metadata={"outputs_not_written": len(report.undelivered),
+                                      "not_written": dg.MetadataValue.md(
+                                          "\n".join(f"- {u}" for u in report.undelivered[:50]) or "_none_")}),
         dg.AssetCheckResult(check_name="current_data_integrity", passed=not any(problems.values()),
                             severity=dg.AssetCheckSeverity.ERROR, metadata={k: v for k, v in problems.items()}),
     ]
@@ -118,6 +127,8 @@ def build_ingestion_asset(dataset: p.Dataset) -> dg.AssetsDefinition:
         context.log.info(f"{len(report.submissions)} files: {metadata['files_accepted']} accepted, "
                          f"{metadata[f'files_{WARNED}']} with warnings, {metadata[f'files_{REJECTED}']} rejected, "
                          f"{metadata[f'files_{DUPLICATE}']} duplicates; {report.rows_loaded:,} rows loaded")
+        for line in report.undelivered:
+            context.log.warning(f"not written, retried by the next run: {line}")
         # The same data version when only rejected or duplicate files came: what reads it is not shown as stale.
         return dg.MaterializeResult(metadata=metadata, check_results=_check_results(report, problems),
                                     data_version=version)

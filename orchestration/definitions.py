@@ -27,6 +27,7 @@ from orchestration.schedules import (  # noqa: E402
     weekly_participation_schedule,
 )
 from orchestration.sensors import landing_sensor, participant_report_sensor  # noqa: E402
+from orchestration.stale_runs import stale_runs_sensor  # noqa: E402
 
 calendar_schedules, deadline_checks, deadline_jobs = calendar_definitions()
 
@@ -38,7 +39,7 @@ defs = dg.Definitions(
           spf_transmission_job, ecdc_exports_job, activity_report_job, *deadline_jobs],
     schedules=[nightly_consolidation_schedule, nightly_reports_schedule, nightly_regional_outputs_schedule,
                weekly_participation_schedule, *calendar_schedules],
-    sensors=[landing_sensor, participant_report_sensor],
+    sensors=[landing_sensor, participant_report_sensor, stale_runs_sensor],
     resources=build_resources(),
     executor=dg.in_process_executor,
 )

@@ -74,7 +74,7 @@ def test_ingestion_assets_carry_ui_metadata(defs):
         assert node.description and node.owners and "duckdb" in node.kinds
         assert node.pools == {"warehouse"}
     checks = {k.name for k in graph.asset_check_keys if k.asset_key.path[0].startswith("raw_")}
-    assert checks == {"files_conform", "no_warnings", "current_data_integrity"}
+    assert checks == {"files_conform", "no_warnings", "files_answered", "current_data_integrity"}
     integrity = defs.resolve_assets_def("raw_isolates").get_spec_for_check_key(
         dg.AssetCheckKey(dg.AssetKey("raw_isolates"), "current_data_integrity"))
     assert integrity.blocking

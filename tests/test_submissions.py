@@ -147,3 +147,52 @@ def test_receipt_times_are_in_paris_time(land, ingest, settings):
     ingest("spares_activity")
     receipt = next((settings.receipts_dir / "310781406").glob("*.html")).read_text(encoding="utf-8")
     assert "01/07/2024 à 14:00 (heure de Paris)" in receipt
+
+
+
+def _disk_full(*args, **kwargs):
+    import errno
+
+    raise OSError(errno.ENOSPC, "No space left on device")
+
+
+def test_a_failing_disk_loses_no_receipt_and_no_quarantine(land, ingest, settings, query, monkeypatch):
+    """Receipts that cannot be written, then a file that cannot be moved: each file still ends where its fate says
+    and each sender gets its receipt once the disk takes writes again, the run naming what it could not write."""
+    from vigie import delivery, landing
+
+    rejected_first = land("spares_activity", with_cell("spares_activity", 0, "sector", "URG"))
+    accepted_first = land("spares_activity", VALID["spares_activity"])
+    with monkeypatch.context() as patch:
+        patch.setattr(delivery, "write_atomically", _disk_full)
+        report = ingest("spares_activity")
+    assert len(report.undelivered) == 3, "two receipts, and the copy beside the quarantined file"
+    assert all("No space left on device" in u for u in report.undelivered)
+    assert not list(settings.outputs_dir.rglob("*.html"))
+    assert not rejected_first.exists() and not accepted_first.exists()
+    quarantine = settings.quarantine_dir / "spares_activity"
+    assert len(list(quarantine.glob("*_file_1.csv"))) == 1
+    assert query("SELECT count(*) FROM raw.pending_receipts") == [(3,)]
+
+    report = ingest("spares_activity")  # the disk takes writes again: the next run writes them
+    assert report.undelivered == [] and report.submissions == []
+    assert len(list(settings.receipts_dir.rglob("*.html"))) == 2
+    assert len(list(quarantine.glob("*_accuse_de_reception.html"))) == 1
+    assert query("SELECT count(*) FROM raw.pending_receipts") == [(0,)]
+
+    rejected_again = land("spares_activity", with_cell("spares_activity", 1, "sector", "URG"))
+    with monkeypatch.context() as patch:
+        patch.setattr(landing.shutil, "move", _disk_full)
+        report = ingest("spares_activity")
+    assert rejected_again.exists(), "a file that could not be moved stays in the landing area"
+    assert [u for u in report.undelivered if str(rejected_again) in u]
+    assert [s.status for s in report.submissions] == ["rejected"]
+
+    report = ingest("spares_activity")  # not taken for a duplicate: it goes to quarantine, its receipt beside it
+    assert report.submissions == [] and report.undelivered == []
+    assert not rejected_again.exists()
+    assert len(list(quarantine.glob("*_file_3.csv"))) == 1
+    assert len(list(quarantine.glob("*_accuse_de_reception.html"))) == 2
+    assert not list((settings.archive_dir / "spares_activity").glob("*_file_3.csv"))
+    assert query("SELECT status, count(*) FROM raw.submissions GROUP BY ALL ORDER BY ALL") == \
+        [("accepted", 1), ("rejected", 2)]

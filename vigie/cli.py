@@ -33,7 +33,7 @@ def cmd_generate(args) -> int:
 
 
 def cmd_run(args, demo: bool = False) -> int:
-    from vigie.runner import run_all
+    from vigie.runner import run_all, stop_on_sigterm
     from vigie.summary import summary_text
 
     settings = load_settings(demo=demo)
@@ -41,7 +41,13 @@ def cmd_run(args, demo: bool = False) -> int:
     started = dt.datetime.now(dt.timezone.utc)
     clock = time.perf_counter()
     print(f"Running the asset graph on {settings.landing_dir}")
-    success = run_all(settings, args.year, demo=demo)
+    try:
+        with stop_on_sigterm():
+            success = run_all(settings, args.year, demo=demo)
+    except KeyboardInterrupt:
+        print(f"Interrompu après {time.perf_counter() - clock:.1f} s : la run en cours est marquée en échec, "
+              "l'entrepôt libéré ; relancez `vigie run` pour reprendre", flush=True)
+        return 130
     print(summary_text(settings, started))
     print(f"Durée : {time.perf_counter() - clock:.1f} s — {'succès' if success else 'ÉCHEC (voir les journaux)'}")
     return 0 if success else 1

@@ -6,6 +6,7 @@ transaction before its files leave the landing area, so a run killed midway is s
 """
 
 import time
+from pathlib import Path
 from collections import Counter
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -16,8 +17,7 @@ import polars as pl
 from quality import plausibility
 from quality.validate import validate_batch
 from quality.rules import FLAG_PREFIX, add_rule_flags
-from vigie import landing, protocol as p, warehouse
-from vigie.receipts import write_receipt
+from vigie import delivery, landing, protocol as p, warehouse
 from vigie.parsing import complete_columns, parse
 from vigie.pseudonym import pseudonymise
 from vigie.reference import ddd_conventions
@@ -34,6 +34,7 @@ class IngestReport:
     submissions: list[Submission] = field(default_factory=list)
     rows_loaded: int = 0
     seconds: Counter = field(default_factory=Counter)  # reading, validation, loading: where ingestion's time goes
+    undelivered: list[str] = field(default_factory=list)  # outputs that could not be written, and why (retried)
 
     @contextmanager
     def timed(self, stage: str):
@@ -51,21 +52,20 @@ def ingest_dataset(name: str, settings: Settings, log: Callable[[str], None] = l
     dataset = p.DATASETS[name]
     settings.ensure_dirs()
     report = IngestReport(name)
-    files = landing.landed_files(settings.landing_dir, name)
-    if not files:
-        return report
     with warehouse.connect(settings.warehouse_path) as con:
+        report.undelivered += map(str, delivery.deliver(con, settings, name))  # what an earlier run could not write
+        files = landing.landed_files(settings.landing_dir, name)
         without_rows: list[Submission] = []
         for chunk in _chunks(_received(files, dataset, con, report, without_rows, log)):
             with report.timed("validation"):
                 typed = _validate(chunk, dataset, con)
             with report.timed("loading"):
-                report.rows_loaded += _load(chunk, typed, dataset, settings, con)
+                report.rows_loaded += _load(chunk, typed, dataset, settings, con, report)
             log(f"{name}: {len(chunk)} files validated and stored ({report.rows_loaded:,} rows so far)")
             for sub in chunk:
                 sub.text = None  # memory stays bounded by one chunk
         with report.timed("loading"):
-            _finish_without_rows(without_rows, dataset, settings, con)
+            _finish_without_rows(without_rows, dataset, settings, con, report)
     return report
 
 
@@ -77,9 +77,11 @@ def _received(files, dataset: p.Dataset, con, report: IngestReport, without_rows
         with report.timed("reading"):
             raw = file.path.read_bytes()
             sub = Submission(file, landing.submission_id(raw), dataset.name)
-            report.submissions.append(sub)
-            known = con.execute("SELECT 1 FROM raw.submissions WHERE submission_id = ?",
+            known = con.execute("SELECT stored_path FROM raw.submissions WHERE submission_id = ?",
                                 [sub.submission_id]).fetchall()
+            if known and _finish_move(file, known[0][0], report):
+                continue
+            report.submissions.append(sub)
             if known or sub.submission_id in seen:
                 sub.duplicate_of_known = True
             else:
@@ -89,6 +91,18 @@ def _received(files, dataset: p.Dataset, con, report: IngestReport, without_rows
             without_rows.append(sub)
         else:
             yield sub
+
+
+def _finish_move(file: landing.LandedFile, stored_path: str, report: IngestReport) -> bool:
+    """A file processed by an earlier run that could not move it (the disk failed) goes where its fate says,
+    quarantine or archive, rather than being taken for a new duplicate."""
+    if Path(stored_path).exists():
+        return False
+    try:
+        landing.move(file, Path(stored_path))
+    except OSError as error:
+        report.undelivered.append(f"{file.path}: {error.strerror or error}")
+    return True
 
 
 def _read(sub: Submission, raw: bytes, dataset: p.Dataset, log: Callable[[str], None]) -> None:
@@ -186,7 +200,8 @@ def _next_seq(con) -> int:
     return con.execute("SELECT coalesce(max(ingest_seq), 0) FROM raw.submissions").fetchall()[0][0] + 1
 
 
-def _load(chunk: list[Submission], typed: pl.DataFrame, dataset: p.Dataset, settings: Settings, con) -> int:
+def _load(chunk: list[Submission], typed: pl.DataFrame, dataset: p.Dataset, settings: Settings, con,
+          report: IngestReport) -> int:
     loaded = [s for s in chunk if s.is_loaded]
     rows = _canonical_rows(typed, loaded, dataset, settings) if loaded else None
     with warehouse.transaction(con):
@@ -196,8 +211,8 @@ def _load(chunk: list[Submission], typed: pl.DataFrame, dataset: p.Dataset, sett
             con.execute(f"INSERT INTO {warehouse.raw_table(dataset)} BY NAME SELECT * FROM incoming_rows")
             con.unregister("incoming_rows")
             _record_keys(loaded, rows, dataset, con)
-        _record(chunk, dataset, con)
-    _store_files(chunk, dataset, settings)
+        _record(chunk, dataset, settings, con)
+    _store_files(chunk, dataset, settings, con, report)
     return 0 if rows is None else rows.height
 
 
@@ -238,7 +253,7 @@ def _record_keys(loaded: list[Submission], rows: pl.DataFrame, dataset: p.Datase
         by_id[later].superseded.append((key, earlier))
 
 
-def _record(subs: list[Submission], dataset: p.Dataset, con) -> None:
+def _record(subs: list[Submission], dataset: p.Dataset, settings: Settings, con) -> None:
     stamp = now()
     receipts = [[s.submission_id, dataset.name, s.file.name, s.file.received_at, stamp, s.status] for s in subs]
     con.executemany("INSERT INTO raw.receipts VALUES (?, ?, ?, ?, ?, ?)", receipts)
@@ -257,22 +272,27 @@ def _record(subs: list[Submission], dataset: p.Dataset, con) -> None:
     ]
     if findings:
         con.executemany("INSERT INTO quality.validation_results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", findings)
+    delivery.record(con, processed, settings)
 
 
-def _store_files(subs: list[Submission], dataset: p.Dataset, settings: Settings) -> None:
+def _store_files(subs: list[Submission], dataset: p.Dataset, settings: Settings, con, report: IngestReport) -> None:
+    """Moves the files where their recorded fate says, then writes the receipts; what fails is retried by the next
+    run (a file left in the landing area, a receipt kept pending in the warehouse)."""
     for sub in subs:
         folder = settings.quarantine_dir if sub.status == REJECTED else settings.archive_dir
-        landing.store(sub.file, folder, dataset.name, sub.submission_id)
-        if sub.status != DUPLICATE:
-            write_receipt(sub, settings)
+        try:
+            landing.store(sub.file, folder, dataset.name, sub.submission_id)
+        except OSError as error:
+            report.undelivered.append(f"{sub.file.path}: {error.strerror or error}")
+    report.undelivered += map(str, delivery.deliver(con, settings, dataset.name))
 
 
-def _finish_without_rows(subs: list[Submission], dataset: p.Dataset, settings: Settings, con) -> None:
+def _finish_without_rows(subs: list[Submission], dataset: p.Dataset, settings: Settings, con,
+                         report: IngestReport) -> None:
     """Duplicates and files rejected before validation: recorded, stored, answered."""
     if not subs:
         return
     with warehouse.transaction(con):
         _assign(subs, settings, con)
-        _record(subs, dataset, con)
-    _store_files(subs, dataset, settings)
-
+        _record(subs, dataset, settings, con)
+    _store_files(subs, dataset, settings, con, report)

@@ -46,9 +46,11 @@ def safe_name(text: str) -> str:
 
 def store(file: LandedFile, destination_dir: Path, dataset: str, sid: str) -> Path:
     """Moves the file out of the landing area, prefixed by its submission id so names never clash."""
-    target_dir = destination_dir / dataset
-    target_dir.mkdir(parents=True, exist_ok=True)
-    target = target_dir / f"{sid[:12]}_{safe_name(file.name)}"
+    return move(file, destination_dir / dataset / f"{sid[:12]}_{safe_name(file.name)}")
+
+
+def move(file: LandedFile, target: Path) -> Path:
+    target.parent.mkdir(parents=True, exist_ok=True)
     if target.exists():  # the same bytes were stored before: keep one copy
         file.path.unlink()
     else:

@@ -3,9 +3,8 @@ line by line, what to fix. (The yearly report of a participant is another thing:
 
 import jinja2
 
-from vigie import landing
 from vigie.french import paris_time
-from vigie.settings import TEMPLATES_DIR, Settings
+from vigie.settings import TEMPLATES_DIR
 
 DATASET_LABELS = {
     "establishments": "Registre des établissements",
@@ -66,16 +65,3 @@ def render(sub) -> str:
         rejected=sub.status == "rejected", status_label=status_label, advice=advice,
         superseded=[(key.replace("|", " – "), earlier[:12]) for key, earlier in sub.superseded],
         extra_columns=sub.extra_columns, notes=sub.notes, findings=_finding_rows(sub))
-
-
-def write_receipt(sub, settings: Settings):
-    """Writes the receipt under outputs/receipts/<sender>/, and beside the file when it is quarantined."""
-    folder = settings.receipts_dir / landing.safe_name(sub.sender)
-    folder.mkdir(parents=True, exist_ok=True)
-    name = f"{sub.file.received_at:%Y%m%d}_{sub.dataset}_{sub.submission_id[:12]}.html"
-    content = render(sub)
-    (folder / name).write_text(content, encoding="utf-8")
-    if sub.status == "rejected":
-        (settings.quarantine_dir / sub.dataset / f"{sub.submission_id[:12]}_accuse_de_reception.html").write_text(
-            content, encoding="utf-8")
-    return folder / name

@@ -54,6 +54,16 @@ CREATE TABLE IF NOT EXISTS raw.receipts (
     processed_at TIMESTAMPTZ NOT NULL,
     outcome VARCHAR NOT NULL
 );
+-- A receipt waits here, recorded with its submission's fate, until it is written (vigie/delivery.py).
+CREATE TABLE IF NOT EXISTS raw.pending_receipts (
+    submission_id VARCHAR NOT NULL,
+    dataset VARCHAR NOT NULL,
+    path VARCHAR NOT NULL,
+    content VARCHAR NOT NULL,
+    recorded_at TIMESTAMPTZ NOT NULL,
+    last_error VARCHAR,
+    PRIMARY KEY (submission_id, path)
+);
 CREATE TABLE IF NOT EXISTS quality.dbt_builds (
     signature VARCHAR NOT NULL,
     built_at TIMESTAMPTZ NOT NULL
