@@ -46,5 +46,5 @@ def analysts_copy(context: dg.AssetExecutionContext, dbt: DbtCliResource,
         "version": version,
         "tables": len(summary.rows),
         "dagster/row_count": summary.total_rows,
-        "size_mb": round((published / DATABASE_NAME).stat().st_size / 1e6, 1),
+        "size_mb": round((published.path / DATABASE_NAME).stat().st_size / 1e6, 1),
     })

@@ -142,3 +142,38 @@ def test_a_report_is_rewritten_only_when_the_code_that_shapes_its_kind_changes()
     assert "primo.py" in laboratory and "primo.py" not in establishment
     assert {"regional.py", "regional_missions.py", "suppression.py"} <= regional
     assert not {"activity.py", "feedback.py", "writer.py"} & (establishment | laboratory | regional)
+
+
+def test_concurrent_publications_of_the_same_report_neither_fail_nor_mix(tmp_path):
+    """A sensor's run and a schedule's run publishing the same report at the same moment: without a lock, the second
+    clears the first's half-written version. Each publisher here writes slowly, in its own thread."""
+    import threading
+    import time
+
+    link = tmp_path / "310781406" / "2024"
+    link.parent.mkdir(parents=True)
+    outcomes, errors = [], []
+
+    def slow(content: bytes):
+        def write(folder):
+            for name in ("a.html", "a.pdf"):
+                time.sleep(0.2)
+                (folder / name).write_bytes(content)
+        return write
+
+    def publish(version: str):
+        try:
+            outcomes.append((version, publishing.publish_folder(link, slow(version.encode()), version).written))
+        except Exception as error:  # noqa: BLE001 (the assertion below names it)
+            errors.append(error)
+
+    for versions in (["same", "same"], ["left", "right"]):
+        threads = [threading.Thread(target=publish, args=(v,)) for v in versions]
+        [t.start() for t in threads]
+        [t.join() for t in threads]
+    assert errors == []
+    assert sorted(w for v, w in outcomes if v == "same") == [False, True], "the second found it published"
+    current = publishing.current_fingerprint(link)
+    assert current in ("left", "right")
+    assert (link / "a.html").read_bytes() == (link / "a.pdf").read_bytes() == current.encode()
+    assert sorted(p.name for p in link.parent.iterdir()) == [f".2024.{current}", "2024"]

@@ -5,10 +5,13 @@ new version is written beside it, then the link is replaced in one rename, so a 
 mixture of two. Whatever a run killed midway left behind is cleared by the next publication.
 """
 
+import fcntl
 import hashlib
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -31,18 +34,42 @@ def _write(files: dict[str, bytes]) -> Callable[[Path], None]:
     return write
 
 
-def publish(link: Path, files: dict[str, bytes], version: str) -> Path:
+@dataclass(frozen=True)
+class Publication:
+    path: Path  # the folder of the version published
+    written: bool  # False when that version was already there
+
+
+def publish(link: Path, files: dict[str, bytes], version: str) -> Publication:
     """Publishes `files` as version `version` at `link` (e.g. reports/310781406/2024), atomically."""
     return publish_folder(link, _write(files), version)
 
 
-def publish_folder(link: Path, write: Callable[[Path], None], version: str) -> Path:
+@contextmanager
+def _exclusive(folder: Path) -> Iterator[None]:
+    """One publisher in a folder at a time (a lock on the folder itself, no lock file to leave behind): two runs
+    publishing the same report, a sensor's and a schedule's, would otherwise clear each other's half-written version."""
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)  # releases the lock
+
+
+def publish_folder(link: Path, write: Callable[[Path], None], version: str) -> Publication:
     """Publishes, as version `version` at `link`, the folder that `write` fills: atomically, once `write` returns."""
+    link.parent.mkdir(parents=True, exist_ok=True)
+    with _exclusive(link.parent):
+        target = link.parent / f".{link.name}.{version}"
+        if current_fingerprint(link) == version:
+            return Publication(target, written=False)
+        _swap(link, write, target)
+    return Publication(target, written=True)
+
+
+def _swap(link: Path, write: Callable[[Path], None], target: Path) -> None:
     folder = link.parent
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f".{link.name}.{version}"
-    if current_fingerprint(link) == version:
-        return target
     for leftover in (target, folder / f".{link.name}.link"):
         if leftover.is_symlink() or leftover.is_file():
             leftover.unlink()
@@ -58,4 +85,3 @@ def publish_folder(link: Path, write: Callable[[Path], None], version: str) -> P
     for old in folder.glob(f".{link.name}.*"):
         if old != target:
             shutil.rmtree(old, ignore_errors=True) if old.is_dir() and not old.is_symlink() else old.unlink()
-    return target

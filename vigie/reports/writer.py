@@ -93,9 +93,11 @@ def _write_kind(settings: Settings, kind: mechanism.ReportKind, year: int, parti
     log(f"{kind.participant_kind} reports {year}: {len(pending)} to write, {len(everyone) - len(pending)} unchanged")
     received = {key: data.row["data_received_until"] for key, _, data in pending}
     for key, version, files in _render_all(kind, pending):
-        publish(_link(settings, kind, *key), files, version)
-        feedback.record(settings, kind.participant_kind, key, received[key])
-        summary.written.append(key)
+        if publish(_link(settings, kind, *key), files, version).written:  # not by a concurrent run before this one
+            feedback.record(settings, kind.participant_kind, key, received[key])
+            summary.written.append(key)
+        else:
+            summary.unchanged.append(key)
 
 
 def _editions(kind: mechanism.ReportKind, data: mechanism.ParticipantData) -> list[tuple[str, Report]]:
