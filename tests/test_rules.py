@@ -26,6 +26,7 @@ CASES = [
     ("population", 0, "year", "1999", "year.range", CRITICAL),
     ("population", 0, "year", "2099", "year.range", CRITICAL),
     ("population", 0, "year", "24", "year.range", CRITICAL),
+    ("population", 0, "year", "8812345678", "year.range", CRITICAL),  # beyond any integer year: rejected, no crash
     ("spares_activity", 0, "sector", "URG", "sector.code", CRITICAL),
     ("spares_activity", 0, "patient_days", "12,5", "patient_days.type", CRITICAL),
     ("spares_activity", 0, "patient_days", "-1", "patient_days.range", CRITICAL),
