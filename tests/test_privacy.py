@@ -1,5 +1,7 @@
 """Patient identifiers are pseudonymised at ingestion and never stored or published in clear."""
 
+import json
+
 import duckdb
 import polars as pl
 import pytest
@@ -157,3 +159,24 @@ def test_extra_columns_are_named_in_the_receipt_and_never_stored(land, ingest, s
     assert identifiers_in(warehouse_text(settings)) == set()
     assert identifiers_in(folder_text(settings.outputs_dir)) == set()
     assert identifiers_in(folder_text(settings.archive_dir)) == {IDENTIFIERS[0], IDENTIFIERS[2]}
+
+
+def test_identifiers_planted_in_every_column_stay_out_of_the_dagster_event_log(land, settings):
+    import dagster as dg
+
+    from assets.ingestion import build_ingestion_asset
+    from orchestration.resources import VigieResource
+
+    land_planted(land)
+    land("isolates", f'{VALID["isolates"].split(chr(10))[0]}\n"{IDENTIFIERS[2]};{IDENTIFIERS[0]}\n', name="casse.csv")
+    with dg.instance_for_test() as instance:
+        result = dg.materialize([build_ingestion_asset(DATASETS[d]) for d in PLANTED], instance=instance,
+                                resources={"vigie": VigieResource(data_dir=str(settings.data_dir))})
+        logged = "\n".join(json.dumps(json.loads(dg.serialize_value(entry)), ensure_ascii=False)
+                           for entry in instance.all_logs(result.run_id))
+    assert result.success
+    checks = {(c.asset_key.path[0], c.check_name): c for c in result.get_asset_check_evaluations()}
+    assert checks[("raw_isolates", "files_conform")].metadata["rejected_files"].value == 17
+    assert "files_conform" in logged and "unreadable" in logged and "(masqué)" in logged
+    assert identifiers_in(logged) == set()
+    assert identifiers_in(folder_text(settings.quarantine_dir)) == set(IDENTIFIERS)
