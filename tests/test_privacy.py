@@ -180,3 +180,87 @@ def test_identifiers_planted_in_every_column_stay_out_of_the_dagster_event_log(l
     assert "files_conform" in logged and "unreadable" in logged and "(masqué)" in logged
     assert identifiers_in(logged) == set()
     assert identifiers_in(folder_text(settings.quarantine_dir)) == set(IDENTIFIERS)
+
+
+@pytest.fixture
+def outside_the_demo(monkeypatch, tmp_path):
+    """An operator's environment: a data directory, and the key it sets (None: not set)."""
+    from vigie.settings import load_settings
+
+    monkeypatch.setenv("VIGIE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("VIGIE_ENV", raising=False)
+
+    def _settings(key: str | None):
+        if key is None:
+            monkeypatch.delenv("VIGIE_PSEUDONYM_KEY", raising=False)
+        else:
+            monkeypatch.setenv("VIGIE_PSEUDONYM_KEY", key)
+        return load_settings()
+
+    return _settings
+
+
+def _ingest_isolates(settings, content=VALID["isolates"]):
+    from vigie.ingest import ingest_dataset
+
+    folder = settings.landing_dir / "isolates"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"file_{len(list(folder.iterdir()))}.csv").write_text(content, encoding="utf-8")
+    return ingest_dataset("isolates", settings)
+
+
+def test_ingestion_refuses_to_run_without_a_key(outside_the_demo):
+    from vigie.settings import PseudonymKeyError
+
+    settings = outside_the_demo(None)
+    with pytest.raises(PseudonymKeyError, match="VIGIE_PSEUDONYM_KEY is not set"):
+        _ingest_isolates(settings)
+    assert list((settings.landing_dir / "isolates").iterdir()), "the file waits for a key"
+    assert not settings.warehouse_path.exists()
+
+
+def test_the_demo_key_is_for_the_demo_alone(outside_the_demo, monkeypatch):
+    from vigie.settings import DEMO_PSEUDONYM_KEY, PseudonymKeyError, load_settings
+
+    with pytest.raises(PseudonymKeyError, match="public demo key"):
+        _ingest_isolates(outside_the_demo(DEMO_PSEUDONYM_KEY))
+    assert load_settings(demo=True).ingestion_key() == DEMO_PSEUDONYM_KEY.encode()
+    monkeypatch.setenv("VIGIE_ENV", "demo")
+    monkeypatch.setenv("VIGIE_PSEUDONYM_KEY", "an operator's key")
+    assert load_settings().ingestion_key() == DEMO_PSEUDONYM_KEY.encode(), "the demo never uses a real key"
+
+
+def test_a_changed_key_is_refused_and_the_same_key_accepted_across_runs(outside_the_demo):
+    from vigie.settings import PseudonymKeyError
+
+    assert _ingest_isolates(outside_the_demo("first-secret-key")).rows_loaded == 6
+    second = VALID["isolates"].replace("I1;", "I9;").replace("2024-03-05", "2024-09-05")
+    assert _ingest_isolates(outside_the_demo("first-secret-key"), second).rows_loaded == 6
+    settings = outside_the_demo("another-secret-key")
+    with pytest.raises(PseudonymKeyError, match="raw.pseudonym_key"):
+        _ingest_isolates(settings, second.replace("I2;", "I8;"))
+    con = duckdb.connect(str(settings.warehouse_path), read_only=True)
+    assert con.sql("SELECT count(*), count(DISTINCT patient_id) FROM raw.isolates").fetchall() == [(12, 3)]
+    assert con.sql("SELECT count(*) FROM raw.pseudonym_key").fetchall() == [(1,)]
+    con.close()
+
+
+def test_the_stored_fingerprint_does_not_reveal_the_key(outside_the_demo):
+    from vigie.pseudonym import fingerprint
+
+    key = "first-secret-key"
+    _ingest_isolates(outside_the_demo(key))
+    con = duckdb.connect(str(outside_the_demo(key).warehouse_path), read_only=True)
+    [(stored,)] = con.sql("SELECT fingerprint FROM raw.pseudonym_key").fetchall()
+    con.close()
+    assert stored == fingerprint(key.encode()) != fingerprint(b"another-secret-key")
+    assert key not in stored and key.encode().hex() not in stored and len(stored) == 64
+
+
+def test_vigie_run_says_why_it_refuses_the_key(outside_the_demo, capsys):
+    from vigie.cli import main
+
+    outside_the_demo(None)
+    assert main(["run"]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("vigie run: VIGIE_PSEUDONYM_KEY is not set") and "Traceback" not in error

@@ -20,7 +20,7 @@ from quality.rules import FLAG_PREFIX, add_rule_flags
 from vigie import landing, protocol as p, warehouse
 from vigie.receipts import write_receipt
 from vigie.parsing import complete_columns, parse
-from vigie.pseudonym import pseudonymise
+from vigie.pseudonym import check_key, pseudonymise
 from vigie.reference import ddd_conventions
 from vigie.reading import UnreadableFile, read_submission
 from vigie.settings import Settings
@@ -50,12 +50,14 @@ class IngestReport:
 
 def ingest_dataset(name: str, settings: Settings, log: Callable[[str], None] = lambda _: None) -> IngestReport:
     dataset = p.DATASETS[name]
+    key = settings.ingestion_key()  # refused before anything is read
     settings.ensure_dirs()
     report = IngestReport(name)
     files = landing.landed_files(settings.landing_dir, name)
     if not files:
         return report
     with warehouse.connect(settings.warehouse_path) as con:
+        check_key(con, key)
         without_rows: list[Submission] = []
         for chunk in _chunks(_received(files, dataset, con, report, without_rows, log)):
             with report.timed("validation"):

@@ -54,6 +54,10 @@ CREATE TABLE IF NOT EXISTS raw.receipts (
     processed_at TIMESTAMPTZ NOT NULL,
     outcome VARCHAR NOT NULL
 );
+CREATE TABLE IF NOT EXISTS raw.pseudonym_key (
+    fingerprint VARCHAR NOT NULL,
+    recorded_at TIMESTAMPTZ NOT NULL
+);
 CREATE TABLE IF NOT EXISTS quality.dbt_builds (
     signature VARCHAR NOT NULL,
     built_at TIMESTAMPTZ NOT NULL
