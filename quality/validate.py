@@ -4,12 +4,12 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from quality.quoting import quoted
 from quality.rules import CRITICAL, rules_for
 from quality.suites import run_suite
 from vigie.protocol import Dataset
 
 MAX_LINES_KEPT = 200
-MASK = "(masqué)"
 
 
 @dataclass
@@ -20,7 +20,7 @@ class Finding:
     severity: str
     message: str
     lines: list[int]
-    values: list[str]  # per failing line, the cells of `columns` as written, separated by " / "
+    values: list[str]  # per failing line, the cells of `columns` as quoted (quality/quoting.py), separated by " / "
     n_failing: int
 
     @property
@@ -55,24 +55,29 @@ def _for_pandas(frame: pl.DataFrame):
     return frame.with_columns(pl.col(pl.String).cast(pl.Categorical)).to_pandas()
 
 
-def _cell(name: str, text_frame: pl.DataFrame, dataset: Dataset) -> pl.Expr:
-    """A cell as written, for the sender: patient identifiers masked."""
-    if any(c.pseudonymised and c.name == name for c in dataset.columns):
-        return pl.lit(MASK)
-    if name not in text_frame.columns:
-        return pl.lit("(colonne absente)")
-    return pl.col(name).cast(pl.String).fill_null("(vide)")
+def _cells(rows: pl.DataFrame, name: str, dataset: Dataset) -> pl.Series:
+    """A column's cells for the sender: as written where nothing of their shape identifies a patient, else masked."""
+    if name not in rows.columns:
+        return pl.Series(name, ["(colonne absente)"] * rows.height)
+    return quoted(rows[name], dataset, name).fill_null("(vide)")
+
+
+def _values(rows: pl.DataFrame, columns, dataset: Dataset) -> pl.Series:
+    cells = pl.DataFrame([_cells(rows, name, dataset).alias(str(i)) for i, name in enumerate(columns)])
+    return cells.select(pl.concat_str(pl.all(), separator=" / ").alias("value"))["value"]
 
 
 def _findings_for(rule, indexes: list[int], text_frame: pl.DataFrame, dataset: Dataset) -> list[Finding]:
-    cells = [_cell(name, text_frame, dataset) for name in rule.columns]
-    failing = text_frame[sorted(indexes)].select(
-        "_submission_id", "_line", pl.concat_str(cells, separator=" / ").alias("value"))
+    present = [name for name in dict.fromkeys(rule.columns) if name in text_frame.columns]
+    failing = text_frame.select("_submission_id", "_line", *present)[sorted(indexes)]
+    n_failing = dict(failing["_submission_id"].value_counts().iter_rows())
+    kept = failing.filter(pl.int_range(pl.len()).over("_submission_id") < MAX_LINES_KEPT)
+    kept = kept.select("_submission_id", "_line", _values(kept, rule.columns, dataset))
     findings = []
-    for (submission_id,), rows in failing.group_by("_submission_id", maintain_order=True):
+    for (submission_id,), rows in kept.group_by("_submission_id", maintain_order=True):
         findings.append(Finding(
             submission_id=submission_id, rule_id=rule.rule_id, columns=list(rule.columns), severity=rule.severity,
-            message=rule.message, lines=rows["_line"].head(MAX_LINES_KEPT).to_list(),
-            values=rows["value"].head(MAX_LINES_KEPT).to_list(), n_failing=rows.height,
+            message=rule.message, lines=rows["_line"].to_list(), values=rows["value"].to_list(),
+            n_failing=n_failing[submission_id],
         ))
     return findings

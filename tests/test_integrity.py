@@ -1,7 +1,6 @@
 """The blocking integrity check catches what must never be in the warehouse."""
 
 import duckdb
-import pytest
 
 from fixtures import VALID
 
@@ -25,14 +24,3 @@ def test_integrity_check_detects_leaks_and_double_keys(land, ingest, settings):
     assert problems["keys_with_several_current_submissions"] == 2
     assert problems["rows_of_rejected_submissions"] == 6
 
-
-def test_demo_key_warns_outside_the_demo(monkeypatch, tmp_path):
-    from vigie.settings import DemoKeyWarning, load_settings
-
-    monkeypatch.setenv("VIGIE_DATA_DIR", str(tmp_path))
-    monkeypatch.delenv("VIGIE_PSEUDONYM_KEY", raising=False)
-    monkeypatch.delenv("VIGIE_ENV", raising=False)
-    with pytest.warns(DemoKeyWarning):
-        assert load_settings().uses_demo_key
-    monkeypatch.setenv("VIGIE_PSEUDONYM_KEY", "secret")
-    assert not load_settings().uses_demo_key

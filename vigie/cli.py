@@ -32,12 +32,30 @@ def cmd_generate(args) -> int:
     return 0
 
 
+def _pseudonym_key_refusal(settings) -> str | None:
+    """Why ingestion would refuse this key, said before the run starts rather than by each ingestion asset."""
+    from vigie import warehouse
+    from vigie.pseudonym import check_key
+    from vigie.settings import PseudonymKeyError
+
+    try:
+        key = settings.ingestion_key()
+        with warehouse.connect(settings.warehouse_path) as con:
+            check_key(con, key)
+    except PseudonymKeyError as error:
+        return str(error)
+    return None
+
+
 def cmd_run(args, demo: bool = False) -> int:
     from vigie.runner import run_all, stop_on_sigterm
     from vigie.summary import summary_text
 
     settings = load_settings(demo=demo)
     settings.ensure_dirs()
+    if refusal := _pseudonym_key_refusal(settings):
+        print(f"vigie run: {refusal}", file=sys.stderr)
+        return 2
     started = dt.datetime.now(dt.timezone.utc)
     clock = time.perf_counter()
     print(f"Running the asset graph on {settings.landing_dir}")

@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from quality import plausibility
+from quality.quoting import MASK, quote, without_cells
 from quality.validate import validate_batch
 from quality.rules import FLAG_PREFIX, add_rule_flags
 from vigie import delivery, landing, protocol as p, warehouse
 from vigie.parsing import complete_columns, parse
-from vigie.pseudonym import pseudonymise
+from vigie.pseudonym import check_key, pseudonymise
 from vigie.reference import ddd_conventions
 from vigie.reading import UnreadableFile, read_submission
 from vigie.settings import Settings
@@ -50,9 +51,11 @@ class IngestReport:
 
 def ingest_dataset(name: str, settings: Settings, log: Callable[[str], None] = lambda _: None) -> IngestReport:
     dataset = p.DATASETS[name]
+    key = settings.ingestion_key()  # refused before anything is read
     settings.ensure_dirs()
     report = IngestReport(name)
     with warehouse.connect(settings.warehouse_path) as con:
+        check_key(con, key)
         report.undelivered += map(str, delivery.deliver(con, settings, name))  # what an earlier run could not write
         files = landing.landed_files(settings.landing_dir, name)
         without_rows: list[Submission] = []
@@ -116,7 +119,7 @@ def _read(sub: Submission, raw: bytes, dataset: p.Dataset, log: Callable[[str], 
         sub.reject("file.readable", [], f"fichier illisible : {error}")
         return
     except Exception as error:  # whatever a malformed file does to a reader, it must not stop the others
-        log(f"{sub.file.name}: unreadable ({type(error).__name__}: {error})")
+        log(f"{sub.file.name}: unreadable ({type(error).__name__}: {without_cells(str(error))})")
         sub.reject("file.readable", [], "fichier illisible : son contenu ne correspond pas à son format (CSV, XLSX ou "
                                         "Parquet) ; enregistrez-le de nouveau depuis votre logiciel et renvoyez-le")
         return
@@ -148,7 +151,8 @@ def _sender(text: pl.DataFrame, dataset: p.Dataset) -> str:
     if dataset.sender_column not in text.columns:
         return "inconnu"
     counts = text[dataset.sender_column].drop_nulls().str.to_uppercase().value_counts(sort=True)
-    return landing.safe_name(counts[0, 0]) if counts.height else "inconnu"
+    sender = quote(counts[0, 0], dataset, dataset.sender_column) if counts.height else MASK
+    return "inconnu" if sender == MASK else landing.safe_name(sender)  # an identifier shifted in names no one
 
 
 def _chunks(pending: list[Submission]):

@@ -56,7 +56,8 @@ def row_year(dataset: Dataset) -> pl.Expr:
     if dataset.year_column is None:
         return pl.lit(None, pl.Int32)
     column = pl.col(dataset.year_column)
-    return (column.dt.year() if dataset.column(dataset.year_column).kind == DATE else column).cast(pl.Int32)
+    # A year too large for a year (an identifier in the wrong column) is no year: its range rule rejects the row.
+    return (column.dt.year() if dataset.column(dataset.year_column).kind == DATE else column).cast(pl.Int32, strict=False)
 
 
 def _finess(name="finess", required=True, description="FINESS géographique of the establishment"):

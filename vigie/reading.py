@@ -6,6 +6,8 @@ from pathlib import Path
 
 import polars as pl
 
+from quality.quoting import without_cells
+
 SUPPORTED_SUFFIXES = (".csv", ".xlsx", ".parquet")
 
 
@@ -16,6 +18,11 @@ class UnreadableFile(Exception):
     def __init__(self, message: str, detail: str | None = None):
         super().__init__(message)
         self.detail = detail
+
+
+def _detail(error: Exception) -> str:
+    """The library's first line, without the cells it quotes (they may identify a patient)."""
+    return without_cells(str(error)).splitlines()[0]
 
 
 def decode(raw: bytes) -> tuple[str, str]:
@@ -71,7 +78,7 @@ def _read_csv(raw: bytes) -> pl.DataFrame:
             truncate_ragged_lines=False,
         )
     except pl.exceptions.PolarsError as error:
-        raise UnreadableFile(_csv_problem(text, separator), str(error).splitlines()[0]) from error
+        raise UnreadableFile(_csv_problem(text, separator), _detail(error)) from error
 
 
 def _csv_problem(text: str, separator: str) -> str:
@@ -91,7 +98,7 @@ def _read_xlsx(raw: bytes) -> pl.DataFrame:
         frame = pl.read_excel(io.BytesIO(raw), sheet_id=1, engine="calamine", infer_schema_length=0)
     except Exception as error:  # the engines raise their own types
         raise UnreadableFile("classeur XLSX illisible ou endommagé : ouvrez-le dans votre tableur, enregistrez-le de "
-                             "nouveau au format .xlsx et renvoyez-le", str(error).splitlines()[0]) from error
+                             "nouveau au format .xlsx et renvoyez-le", _detail(error)) from error
     return frame.with_columns(pl.all().cast(pl.String))
 
 
@@ -100,7 +107,7 @@ def _read_parquet(raw: bytes) -> pl.DataFrame:
         frame = pl.read_parquet(io.BytesIO(raw))
     except Exception as error:
         raise UnreadableFile("fichier Parquet illisible ou endommagé : exportez-le de nouveau et renvoyez-le",
-                             str(error).splitlines()[0]) from error
+                             _detail(error)) from error
     return frame.with_columns(
         [pl.col(c).dt.strftime("%Y-%m-%d") if frame.schema[c] in (pl.Date, pl.Datetime) else pl.col(c)
          for c in frame.columns]

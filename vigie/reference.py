@@ -50,3 +50,10 @@ def ddd_conventions() -> dict[str, str]:
 @lru_cache(maxsize=1)
 def antibiotic_codes() -> frozenset[str]:
     return frozenset(r["antibiotic_code"] for r in _rows("antibiotics"))
+
+
+@lru_cache(maxsize=1)
+def organism_names() -> frozenset[str]:
+    """Organism codes, scientific names and their aliases, as the seeds write them."""
+    names = {r[column] for r in _rows("organisms") for column in ("organism_code", "scientific_name")}
+    return frozenset(names | {r["alias"] for r in _rows("organism_aliases")})

@@ -1,7 +1,6 @@
 """Configuration read from the environment, with the folders of the data directory."""
 
 import os
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,17 +9,33 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 SEEDS_DIR = DBT_PROJECT_DIR / "seeds"
 TEMPLATES_DIR = PROJECT_ROOT / "vigie" / "templates"
+NEW_KEY_HINT = "generate one with `openssl rand -hex 32` and keep it outside the repository"
 
 
-class DemoKeyWarning(UserWarning):
-    """The demo pseudonym key is in use outside the demo."""
+class PseudonymKeyError(RuntimeError):
+    """Ingestion refuses to pseudonymise patients with this key; the message tells the operator what to do."""
 
 
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path
-    pseudonym_key: bytes
-    uses_demo_key: bool
+    pseudonym_key: bytes  # empty when VIGIE_PSEUDONYM_KEY is not set
+    demo: bool = False  # synthetic data only: the public demo key is allowed
+
+    @property
+    def uses_demo_key(self) -> bool:
+        return self.pseudonym_key == DEMO_PSEUDONYM_KEY.encode()
+
+    def ingestion_key(self) -> bytes:
+        """The key of patient pseudonyms. Outside the demo a secret one: anyone can recompute the demo key's
+        pseudonyms from a patient's identifier."""
+        if not self.demo and not self.pseudonym_key:
+            raise PseudonymKeyError(f"VIGIE_PSEUDONYM_KEY is not set: ingestion needs the secret key of patient "
+                                    f"pseudonyms. Set it ({NEW_KEY_HINT}) and run again.")
+        if not self.demo and self.uses_demo_key:
+            raise PseudonymKeyError(f"VIGIE_PSEUDONYM_KEY is the public demo key, which is for `vigie demo` alone: "
+                                    f"set a secret key ({NEW_KEY_HINT}) and run again.")
+        return self.pseudonym_key
 
     @property
     def landing_dir(self) -> Path:
@@ -68,19 +83,8 @@ class Settings:
 
 
 def load_settings(demo: bool = False) -> Settings:
-    """Reads VIGIE_DATA_DIR and VIGIE_PSEUDONYM_KEY; warns when the demo key serves real data."""
+    """Reads VIGIE_DATA_DIR and VIGIE_PSEUDONYM_KEY. The demo (`demo`, or VIGIE_ENV=demo) uses the demo key."""
     data_dir = Path(os.environ.get("VIGIE_DATA_DIR", "data")).resolve()
-    key = os.environ.get("VIGIE_PSEUDONYM_KEY", "")
-    uses_demo_key = key in ("", DEMO_PSEUDONYM_KEY)
-    if uses_demo_key and not demo and os.environ.get("VIGIE_ENV", "dev") != "demo":
-        warnings.warn(
-            "VIGIE_PSEUDONYM_KEY is not set: patient pseudonyms use the PUBLIC demo key. "
-            "Set a secret key (e.g. `openssl rand -hex 32`) before ingesting real data.",
-            DemoKeyWarning,
-            stacklevel=2,
-        )
-    return Settings(
-        data_dir=data_dir,
-        pseudonym_key=(key or DEMO_PSEUDONYM_KEY).encode(),
-        uses_demo_key=uses_demo_key,
-    )
+    demo = demo or os.environ.get("VIGIE_ENV") == "demo"
+    key = DEMO_PSEUDONYM_KEY if demo else os.environ.get("VIGIE_PSEUDONYM_KEY", "")
+    return Settings(data_dir=data_dir, pseudonym_key=key.encode(), demo=demo)

@@ -64,6 +64,10 @@ CREATE TABLE IF NOT EXISTS raw.pending_receipts (
     last_error VARCHAR,
     PRIMARY KEY (submission_id, path)
 );
+CREATE TABLE IF NOT EXISTS raw.pseudonym_key (
+    fingerprint VARCHAR NOT NULL,
+    recorded_at TIMESTAMPTZ NOT NULL
+);
 CREATE TABLE IF NOT EXISTS quality.dbt_builds (
     signature VARCHAR NOT NULL,
     built_at TIMESTAMPTZ NOT NULL

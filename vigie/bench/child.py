@@ -56,9 +56,9 @@ def main(data_dir: str) -> None:
     from vigie.settings import load_settings
 
     started = time.perf_counter()
-    settings = load_settings()
+    settings = load_settings(demo=True)  # synthetic data: the demo key, as in the demo
     settings.ensure_dirs()
-    success = run_all(settings)
+    success = run_all(settings, demo=True)
     wall = time.perf_counter() - started
 
     import dagster as dg

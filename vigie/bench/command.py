@@ -4,7 +4,6 @@ files, checked row for row against the marts; medians written as JSON and Markdo
 
 import json
 import os
-import secrets
 import shutil
 import statistics
 import subprocess
@@ -34,9 +33,7 @@ def cached_landing(cache: Path, seed: int, scale: float, years: list[int]) -> Pa
 
 
 def _child_environment(data_dir: Path) -> dict[str, str]:
-    env = {**os.environ, "VIGIE_DATA_DIR": str(data_dir), "DAGSTER_HOME": str(data_dir / "dagster_home"),
-           "VIGIE_PSEUDONYM_KEY": secrets.token_hex(32), "VIGIE_ENV": "bench"}
-    return env
+    return {**os.environ, "VIGIE_DATA_DIR": str(data_dir), "DAGSTER_HOME": str(data_dir / "dagster_home")}
 
 
 def platform_run(landing: Path, data_dir: Path) -> dict:

@@ -34,7 +34,7 @@ def faults(samples: dict[str, pl.DataFrame]) -> list[Fault]:
                   pl.when(pl.int_range(pl.len()) == 5).then(150).otherwise(pl.col("age")).alias("age")))),
         Fault("isolates", "antibiogrammes_germe_inconnu.csv", "accepté avec avertissement : micro-organisme inconnu",
               _csv(isolates.tail(30).with_columns(pl.lit("Bacterium imaginarius").alias("organism"),
-                                                  pl.lit("LABDEMO").alias("source_id")))),
+                                                  pl.lit("LAB09999").alias("source_id")))),
         Fault("spicmi_procedures", "iso_sans_date.csv", "refusé : ISO déclarée sans date d'ISO", _csv(ssi)),
         Fault("signalements", "esin_deces_sup_cas.csv", "refusé : plus de décès que de cas",
               _csv(reports.head(3).with_columns((pl.col("cases") + 2).alias("deaths")))),
