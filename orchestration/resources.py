@@ -1,5 +1,6 @@
 """Resources configured by environment: the data directory and the dbt CLI."""
 
+import dataclasses
 import sys
 from pathlib import Path
 
@@ -20,7 +21,7 @@ class VigieResource(dg.ConfigurableResource):
     def settings(self) -> Settings:
         settings = load_settings(demo=self.demo)
         if self.data_dir:
-            settings = Settings(Path(self.data_dir).resolve(), settings.pseudonym_key, settings.uses_demo_key)
+            settings = dataclasses.replace(settings, data_dir=Path(self.data_dir).resolve())
         settings.ensure_dirs()
         return settings
 

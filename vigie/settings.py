@@ -5,6 +5,8 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
+from vigie.limits import Limits, limits_from_environment
+
 DEMO_PSEUDONYM_KEY = "vigie-demo-key-not-for-production"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
@@ -21,6 +23,7 @@ class Settings:
     data_dir: Path
     pseudonym_key: bytes
     uses_demo_key: bool
+    limits: Limits = Limits()  # how large a submitted file may be (VIGIE_MAX_*)
 
     @property
     def landing_dir(self) -> Path:
@@ -68,7 +71,8 @@ class Settings:
 
 
 def load_settings(demo: bool = False) -> Settings:
-    """Reads VIGIE_DATA_DIR and VIGIE_PSEUDONYM_KEY; warns when the demo key serves real data."""
+    """Reads VIGIE_DATA_DIR, VIGIE_PSEUDONYM_KEY and the limits (VIGIE_MAX_*); warns when the demo key serves real
+    data."""
     data_dir = Path(os.environ.get("VIGIE_DATA_DIR", "data")).resolve()
     key = os.environ.get("VIGIE_PSEUDONYM_KEY", "")
     uses_demo_key = key in ("", DEMO_PSEUDONYM_KEY)
@@ -83,4 +87,5 @@ def load_settings(demo: bool = False) -> Settings:
         data_dir=data_dir,
         pseudonym_key=(key or DEMO_PSEUDONYM_KEY).encode(),
         uses_demo_key=uses_demo_key,
+        limits=limits_from_environment(),
     )
