@@ -8,15 +8,19 @@ import pytest
 from quality.finess import department_of, luhn_valid
 from vigie import protocol as p
 from vigie.parsing import parse_expression
-from vigie.reading import UnreadableFile, decode, detect_separator
+from vigie.reading import UnreadableFile, detect_separator, encoding_of
 
 
-def test_decode_utf8_bom_and_cp1252():
-    assert decode("é".encode("utf-8")) == ("é", "utf-8")
-    assert decode(b"\xef\xbb\xbfe") == ("e", "utf-8-sig")
-    assert decode("Hôpital".encode("cp1252")) == ("Hôpital", "cp1252")
+def test_encoding_utf8_bom_and_cp1252(tmp_path, monkeypatch):
+    monkeypatch.setattr("vigie.limits.BLOCK", 2)  # a character split between two blocks is still whole
+    file = tmp_path / "f.csv"
+    for raw, encoding in [("éé".encode("utf-8"), "utf-8"), (b"\xef\xbb\xbfe", "utf-8-sig"),
+                          ("Hôpital".encode("cp1252"), "cp1252")]:
+        file.write_bytes(raw)
+        assert encoding_of(file) == encoding
+    file.write_bytes(b"\x81\x8d\x8f")  # bytes undefined in Windows-1252 and invalid UTF-8
     with pytest.raises(UnreadableFile):
-        decode(b"\x81\x8d\x8f")  # bytes undefined in Windows-1252 and invalid UTF-8
+        encoding_of(file)
 
 
 def test_separator_detection_respects_quotes():

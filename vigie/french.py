@@ -27,3 +27,12 @@ def paris_time(moment: dt.datetime) -> str:
 
 def date(day: dt.date | None) -> str:
     return "–" if day is None else day.strftime("%d/%m/%Y")
+
+
+def size(n_bytes: int) -> str:
+    """2,1 Go, 500 Mo, 12 Ko: powers of 1 024, as file explorers count; a decimal only when it says something."""
+    for unit, scale in (("Go", 2**30), ("Mo", 2**20), ("Ko", 2**10)):
+        value = round(n_bytes / scale, 1)
+        if value >= 1:
+            return f"{number(value, 0 if value == int(value) else 1)} {unit}"
+    return f"{n_bytes} octets"

@@ -22,6 +22,7 @@ from vigie import delivery, landing, protocol as p, warehouse
 from vigie.parsing import complete_columns, parse
 from vigie.pseudonym import check_key, pseudonymise
 from vigie.reference import ddd_conventions
+from vigie.limits import Limits, OverLimit
 from vigie.reading import UnreadableFile, read_submission
 from vigie.settings import Settings
 from vigie.submission import DUPLICATE, REJECTED, Submission, now
@@ -59,7 +60,7 @@ def ingest_dataset(name: str, settings: Settings, log: Callable[[str], None] = l
         report.undelivered += map(str, delivery.deliver(con, settings, name))  # what an earlier run could not write
         files = landing.landed_files(settings.landing_dir, name)
         without_rows: list[Submission] = []
-        for chunk in _chunks(_received(files, dataset, con, report, without_rows, log)):
+        for chunk in _chunks(_received(files, dataset, con, report, without_rows, settings.limits, log)):
             with report.timed("validation"):
                 typed = _validate(chunk, dataset, con)
             with report.timed("loading"):
@@ -72,14 +73,14 @@ def ingest_dataset(name: str, settings: Settings, log: Callable[[str], None] = l
     return report
 
 
-def _received(files, dataset: p.Dataset, con, report: IngestReport, without_rows: list[Submission], log):
+def _received(files, dataset: p.Dataset, con, report: IngestReport, without_rows: list[Submission], limits: Limits,
+              log):
     """Yields the readable new submissions one by one; duplicates (the same bytes already ingested, or twice
-    in this batch) and unreadable files go to `without_rows`."""
+    in this batch), unreadable files and files over a limit go to `without_rows`."""
     seen = set()
     for file in files:
         with report.timed("reading"):
-            raw = file.path.read_bytes()
-            sub = Submission(file, landing.submission_id(raw), dataset.name)
+            sub = Submission(file, landing.submission_id(file.path), dataset.name)
             known = con.execute("SELECT stored_path FROM raw.submissions WHERE submission_id = ?",
                                 [sub.submission_id]).fetchall()
             if known and _finish_move(file, known[0][0], report):
@@ -89,7 +90,7 @@ def _received(files, dataset: p.Dataset, con, report: IngestReport, without_rows
                 sub.duplicate_of_known = True
             else:
                 seen.add(sub.submission_id)
-                _read(sub, raw, dataset, log)
+                _read(sub, dataset, limits, log)
         if sub.text is None:
             without_rows.append(sub)
         else:
@@ -108,12 +109,16 @@ def _finish_move(file: landing.LandedFile, stored_path: str, report: IngestRepor
     return True
 
 
-def _read(sub: Submission, raw: bytes, dataset: p.Dataset, log: Callable[[str], None]) -> None:
+def _read(sub: Submission, dataset: p.Dataset, limits: Limits, log: Callable[[str], None]) -> None:
     if not landing.is_supported(sub.file.path) and sub.file.path.suffix:
         sub.reject("file.format", [], f"format {sub.file.path.suffix} non pris en charge : envoyez du CSV, du XLSX ou du Parquet")
         return
     try:
-        text = read_submission(sub.file.path, raw)
+        text = read_submission(sub.file.path, limits)
+    except OverLimit as error:
+        log(f"{sub.file.name}: over a limit ({error})")
+        sub.reject("file.limits", [], str(error))
+        return
     except UnreadableFile as error:
         log(f"{sub.file.name}: unreadable ({error.detail or error})")
         sub.reject("file.readable", [], f"fichier illisible : {error}")

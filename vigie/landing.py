@@ -36,8 +36,10 @@ def pending_signature(landing_dir: Path, dataset: str) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16] if parts else ""
 
 
-def submission_id(raw: bytes) -> str:
-    return hashlib.sha256(raw).hexdigest()
+def submission_id(path: Path) -> str:
+    """The SHA-256 of the file's bytes, read a block at a time."""
+    with path.open("rb") as stream:
+        return hashlib.file_digest(stream, "sha256").hexdigest()
 
 
 def safe_name(text: str) -> str:

@@ -4,6 +4,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from vigie.limits import Limits, limits_from_environment
+
 DEMO_PSEUDONYM_KEY = "vigie-demo-key-not-for-production"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
@@ -21,6 +23,7 @@ class Settings:
     data_dir: Path
     pseudonym_key: bytes  # empty when VIGIE_PSEUDONYM_KEY is not set
     demo: bool = False  # synthetic data only: the public demo key is allowed
+    limits: Limits = Limits()  # how large a submitted file may be (VIGIE_MAX_*)
 
     @property
     def uses_demo_key(self) -> bool:
@@ -83,8 +86,8 @@ class Settings:
 
 
 def load_settings(demo: bool = False) -> Settings:
-    """Reads VIGIE_DATA_DIR and VIGIE_PSEUDONYM_KEY. The demo (`demo`, or VIGIE_ENV=demo) uses the demo key."""
+    """Reads VIGIE_DATA_DIR, VIGIE_PSEUDONYM_KEY and the limits (VIGIE_MAX_*). The demo (`demo`, or VIGIE_ENV=demo) uses the demo key."""
     data_dir = Path(os.environ.get("VIGIE_DATA_DIR", "data")).resolve()
     demo = demo or os.environ.get("VIGIE_ENV") == "demo"
     key = DEMO_PSEUDONYM_KEY if demo else os.environ.get("VIGIE_PSEUDONYM_KEY", "")
-    return Settings(data_dir=data_dir, pseudonym_key=key.encode(), demo=demo)
+    return Settings(data_dir=data_dir, pseudonym_key=key.encode(), demo=demo, limits=limits_from_environment())
