@@ -9,6 +9,7 @@ ensure_manifest()
 
 from assets.activity_report import activity_report  # noqa: E402
 from assets.analysts_copy import analysts_copy  # noqa: E402
+from assets.bookkeeping import bookkeeping_assets  # noqa: E402
 from assets.dbt import vigie_dbt_models  # noqa: E402
 from assets.ecdc_exports import ecdc_exports  # noqa: E402
 from assets.ingestion import ingestion_assets  # noqa: E402
@@ -32,7 +33,7 @@ from orchestration.stale_runs import stale_runs_sensor  # noqa: E402
 calendar_schedules, deadline_checks, deadline_jobs = calendar_definitions()
 
 defs = dg.Definitions(
-    assets=[*ingestion_assets, vigie_dbt_models, analysts_copy, participation, participant_reports,
+    assets=[*ingestion_assets, *bookkeeping_assets, vigie_dbt_models, analysts_copy, participation, participant_reports,
             regional_outputs, spf_transmission, ecdc_exports, activity_report],
     asset_checks=deadline_checks,
     jobs=[ingest_and_consolidate_job, consolidation_job, participation_job, reports_job, regional_outputs_job,

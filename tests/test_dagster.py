@@ -87,6 +87,35 @@ def test_ingestion_assets_carry_ui_metadata(defs):
                                                 *calendar}
 
 
+def test_every_asset_and_check_is_described_without_raw_sql(defs):
+    graph = defs.resolve_asset_graph()
+    undescribed = [k for k in graph.get_all_asset_keys() if not graph.get(k).description]
+    assert undescribed == []
+    assert [k for k in graph.get_all_asset_keys() if "Raw SQL" in graph.get(k).description] == []
+    assert [k for k in graph.asset_check_keys if not graph.get_check_spec(k).description] == []
+    for table in ("submissions", "submission_keys"):  # declared, not stubs made up from the dbt sources
+        node = graph.get(dg.AssetKey(["raw", table]))
+        assert node.group_name == "submissions" and node.owners and "ingestion asset" in node.description
+        assert dg.AssetKey("raw_isolates") in node.parent_keys
+
+
+def test_a_dbt_test_is_described_in_a_sentence():
+    from orchestration.dbt_translator import describe_test
+
+    def test(name, **kwargs):
+        return {"name": "t", "description": "", "config": {"severity": "ERROR"},
+                "test_metadata": {"name": name, "kwargs": kwargs}}
+
+    assert describe_test(test("not_null", column_name="year")) == "`year` is never null. dbt test, severity error."
+    assert describe_test(test("accepted_values", column_name="esbl", values=["POS", "NEG"])) == \
+        "`esbl` only takes the values `POS`, `NEG`. dbt test, severity error."
+    assert describe_test(test("relationships", column_name="organism_code", to="ref('organisms')",
+                              field="organism_code")).startswith("Every `organism_code` exists in `organism_code` of `organisms`.")
+    assert describe_test(test("unique_combination", columns=["finess", "year"])).startswith(
+        "One row per combination of `finess`, `year`.")
+    assert describe_test({"name": "t", "description": "Rates add up.", "config": {}}) == "Rates add up."
+
+
 def test_dbt_groups_come_from_the_mission_folders(defs):
     graph = defs.resolve_asset_graph()
     groups = {key.path[-1]: graph.get(key).group_name for key in graph.get_all_asset_keys()}
@@ -103,6 +132,8 @@ def test_graph_materializes_and_quarantines(pipeline):
     mats = {e.asset_key.to_user_string(): e for e in first.get_asset_materialization_events()}
     assert "staging/stg_isolates" in mats and "reference/who_atc_ddd" in mats
     meta = mats["raw_spares_activity"].step_materialization_data.materialization.metadata
+    stg = mats["staging/stg_spares_activity"].step_materialization_data.materialization.metadata
+    assert stg["dagster/row_count"].value == ROWS["spares_activity"], "dbt models carry their row counts"
     assert meta["files_rejected"].value == 1 and meta["dagster/row_count"].value == ROWS["spares_activity"]
     checks = {(c.asset_key.path[0], c.check_name): c for c in first.get_asset_check_evaluations()}
     assert not checks[("raw_spares_activity", "files_conform")].passed
