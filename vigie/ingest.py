@@ -19,6 +19,7 @@ from quality.quoting import MASK, quote, without_cells
 from quality.validate import validate_batch
 from quality.rules import FLAG_PREFIX, add_rule_flags
 from vigie import delivery, landing, protocol as p, warehouse
+from vigie.crash_points import crash_point
 from vigie.parsing import complete_columns, parse
 from vigie.pseudonym import check_key, pseudonymise
 from vigie.reference import ddd_conventions
@@ -91,6 +92,7 @@ def _received(files, dataset: p.Dataset, con, report: IngestReport, without_rows
             else:
                 seen.add(sub.submission_id)
                 _read(sub, dataset, limits, log)
+                crash_point("reading")
         if sub.text is None:
             without_rows.append(sub)
         else:
@@ -221,6 +223,7 @@ def _load(chunk: list[Submission], typed: pl.DataFrame, dataset: p.Dataset, sett
             con.unregister("incoming_rows")
             _record_keys(loaded, rows, dataset, con)
         _record(chunk, dataset, settings, con)
+    crash_point("after_chunk_insert")
     _store_files(chunk, dataset, settings, con, report)
     return 0 if rows is None else rows.height
 
@@ -291,6 +294,7 @@ def _store_files(subs: list[Submission], dataset: p.Dataset, settings: Settings,
         folder = settings.quarantine_dir if sub.status == REJECTED else settings.archive_dir
         try:
             landing.store(sub.file, folder, dataset.name, sub.submission_id)
+            crash_point("after_file_moved")
         except OSError as error:
             report.undelivered.append(f"{sub.file.path}: {error.strerror or error}")
     report.undelivered += map(str, delivery.deliver(con, settings, dataset.name))

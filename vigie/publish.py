@@ -14,6 +14,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from vigie.crash_points import crash_point
+
 
 def fingerprint(content: str) -> str:
     return hashlib.sha256(content.encode("utf-8")).hexdigest()[:16]
@@ -77,6 +79,7 @@ def _swap(link: Path, write: Callable[[Path], None], target: Path) -> None:
             shutil.rmtree(leftover)
     target.mkdir()
     write(target)
+    crash_point("report_written_not_swapped")
     if link.exists() and not link.is_symlink():  # a plain folder from before: moved aside, then cleared
         link.rename(folder / f".{link.name}.previous")
     staging = folder / f".{link.name}.link"
