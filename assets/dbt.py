@@ -10,7 +10,6 @@ from orchestration.dbt_project import project_digest, vigie_dbt_project
 from orchestration.dbt_translator import translator
 from orchestration.resources import VigieResource
 from vigie import warehouse
-from vigie.crash_points import crash_point
 
 
 class DbtBuildConfig(dg.Config):
@@ -37,9 +36,7 @@ def vigie_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, vig
         return
     # dbt runs as a subprocess and finds the warehouse through its profile's env_var.
     os.environ["VIGIE_WAREHOUSE"] = str(settings.warehouse_path)
-    for event in dbt.cli(["build"], context=context).stream().fetch_row_counts():
-        yield event
-        crash_point("during_dbt")
+    yield from dbt.cli(["build"], context=context).stream().fetch_row_counts()
     if not context.is_subset:  # reached only when every node built and passed its tests
         with warehouse.connect(settings.warehouse_path) as con:
             warehouse.record_dbt_build(con, signature)

@@ -4,9 +4,6 @@ runs), to prove that a run killed there and run again leaves what a clean run le
 import os
 import signal
 
-POINTS = ("reading", "after_chunk_insert", "after_file_moved", "during_dbt", "report_written_not_swapped")
-
-
 def crash_point(name: str) -> None:
     if os.environ.get("VIGIE_CRASH_AT") == name:
         os.kill(os.getpid(), signal.SIGKILL)
