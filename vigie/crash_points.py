@@ -4,6 +4,7 @@ runs), to prove that a run killed there and run again leaves what a clean run le
 import os
 import signal
 
+
 def crash_point(name: str) -> None:
     if os.environ.get("VIGIE_CRASH_AT") == name:
         os.kill(os.getpid(), signal.SIGKILL)
