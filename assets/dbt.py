@@ -36,7 +36,40 @@ def vigie_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, vig
         return
     # dbt runs as a subprocess and finds the warehouse through its profile's env_var.
     os.environ["VIGIE_WAREHOUSE"] = str(settings.warehouse_path)
-    yield from dbt.cli(["build"], context=context).stream().fetch_row_counts()
-    if not context.is_subset:  # reached only when every node built and passed its tests
-        with warehouse.connect(settings.warehouse_path) as con:
+    invocation = dbt.cli(["build"], context=context)
+    events = []
+    try:
+        events.extend(invocation.stream())
+    except Exception:
+        yield from with_row_counts(events, invocation.manifest, settings)
+        raise
+    with warehouse.connect(settings.warehouse_path) as con:
+        yield from with_row_counts(events, invocation.manifest, settings, con)
+        if not context.is_subset:  # reached only when every node built and passed its tests
             warehouse.record_dbt_build(con, signature)
+
+
+def with_row_counts(events, manifest, settings, con=None):
+    """Each built table's event with its row count, counted once dbt has released the warehouse. dagster-dbt's
+    own `fetch_row_counts` is not used: it opens the file in this process with dbt's configuration, after which
+    no other connection to it can be opened here."""
+    if con is None:
+        with warehouse.connect(settings.warehouse_path, read_only=True) as con:
+            yield from with_row_counts(events, manifest, settings, con)
+        return
+    for event in events:
+        node = _table_node(event, manifest)
+        if node is None:
+            yield event
+        else:
+            (rows,) = con.execute(f"SELECT count(*) FROM {node['relation_name']}").fetchone()
+            yield event.with_metadata({**event.metadata, "dagster/row_count": dg.MetadataValue.int(rows)})
+
+
+def _table_node(event, manifest) -> dict | None:
+    if not isinstance(event, (dg.Output, dg.AssetMaterialization)) or "unique_id" not in event.metadata:
+        return None
+    node = manifest["nodes"].get(event.metadata["unique_id"].text)
+    if node is None or node["config"]["materialized"] == "view" or not node.get("relation_name"):
+        return None
+    return node

@@ -132,8 +132,10 @@ def test_graph_materializes_and_quarantines(pipeline):
     mats = {e.asset_key.to_user_string(): e for e in first.get_asset_materialization_events()}
     assert "staging/stg_isolates" in mats and "reference/who_atc_ddd" in mats
     meta = mats["raw_spares_activity"].step_materialization_data.materialization.metadata
-    stg = mats["staging/stg_spares_activity"].step_materialization_data.materialization.metadata
-    assert stg["dagster/row_count"].value == ROWS["spares_activity"], "dbt models carry their row counts"
+    isolates = mats["intermediate/int_isolates"].step_materialization_data.materialization.metadata
+    with duckdb.connect(str(pipeline["settings"].warehouse_path), read_only=True) as con:
+        (built,) = con.execute("SELECT count(*) FROM intermediate.int_isolates").fetchone()
+    assert built > 0 and isolates["dagster/row_count"].value == built, "dbt tables carry their row counts"
     assert meta["files_rejected"].value == 1 and meta["dagster/row_count"].value == ROWS["spares_activity"]
     checks = {(c.asset_key.path[0], c.check_name): c for c in first.get_asset_check_evaluations()}
     assert not checks[("raw_spares_activity", "files_conform")].passed
