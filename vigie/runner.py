@@ -1,21 +1,20 @@
 """Runs the asset graph in-process on a Dagster instance kept in the data directory (runs show in the UI)."""
 
 import os
-import shutil
 import signal
 import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from vigie.settings import PROJECT_ROOT, Settings
+from vigie.instance import prepare
+from vigie.settings import Settings
 
 
 def dagster_home(settings: Settings) -> Path:
-    """DAGSTER_HOME, by default inside the data directory, with the project's dagster.yaml (telemetry off)."""
+    """DAGSTER_HOME, by default inside the data directory, with the instance file of the storage that the
+    environment selects (SQLite, or PostgreSQL when DAGSTER_PG_HOST is set: vigie/instance.py)."""
     home = Path(os.environ.get("DAGSTER_HOME") or settings.data_dir / "dagster_home")
-    home.mkdir(parents=True, exist_ok=True)
-    if not (home / "dagster.yaml").exists():
-        shutil.copy(PROJECT_ROOT / "dagster.yaml", home / "dagster.yaml")
+    prepare(home)
     os.environ["DAGSTER_HOME"] = str(home)
     return home
 
