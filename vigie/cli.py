@@ -116,6 +116,31 @@ def cmd_ui(args) -> int:
     os.execv(str(dagster), [str(dagster), "dev", "-w", "workspace.yaml", "-p", str(args.port)])
 
 
+def cmd_instance(args) -> int:
+    from vigie.instance import describe, reach, without_password
+    from vigie.runner import dagster_home
+
+    home = dagster_home(load_settings())
+    print(f"Dagster instance: {home}")
+    print(f"  storage: {describe(home)}")
+    try:
+        reached = reach(home)
+    except Exception as error:  # whatever the driver raises, the operator needs its words
+        print(f"  not reachable: {without_password(_root_message(error))}", file=sys.stderr)
+        return 1
+    print(f"  reachable: {reached.runs} runs recorded")
+    print(f"  run queue: at most {reached.max_concurrent_runs} runs in progress at once; "
+          f"{reached.default_pool_limit} slot(s) per pool by default (pool warehouse: one writer)")
+    return 0
+
+
+def _root_message(error: BaseException) -> str:
+    """The first cause's message: Dagster wraps the driver's error in a "too many retries" of its own."""
+    while error.__cause__ is not None:
+        error = error.__cause__
+    return f"{type(error).__name__}: {str(error).strip()}"
+
+
 def cmd_verify_package(args) -> int:
     from vigie.transmission import MANIFEST, verify_package
 
@@ -186,12 +211,21 @@ def parser() -> argparse.ArgumentParser:
     ui = sub.add_parser("ui", help="start the Dagster UI (dagster dev) on this project")
     ui.add_argument("--port", type=int, default=3000)
     ui.set_defaults(func=cmd_ui)
+    instance = sub.add_parser("instance", help="say where the Dagster instance keeps its runs (SQLite or "
+                                               "PostgreSQL) and check that it is reachable")
+    instance.set_defaults(func=cmd_instance)
     return root
 
 
 def main(argv: list[str] | None = None) -> int:
+    from vigie.instance import InstanceStorageError
+
     args = parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except InstanceStorageError as error:
+        print(f"vigie {args.command}: {error}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":
