@@ -33,7 +33,10 @@ def cached_landing(cache: Path, seed: int, scale: float, years: list[int]) -> Pa
 
 
 def _child_environment(data_dir: Path) -> dict[str, str]:
-    return {**os.environ, "VIGIE_DATA_DIR": str(data_dir), "DAGSTER_HOME": str(data_dir / "dagster_home")}
+    """A throwaway instance for each run: SQLite in its data directory, even where production sets DAGSTER_PG_*
+    (benchmark runs have no place in the production runs history)."""
+    kept = {name: value for name, value in os.environ.items() if not name.startswith("DAGSTER_PG_")}
+    return {**kept, "VIGIE_DATA_DIR": str(data_dir), "DAGSTER_HOME": str(data_dir / "dagster_home")}
 
 
 def platform_run(landing: Path, data_dir: Path) -> dict:
