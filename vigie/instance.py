@@ -40,8 +40,8 @@ def recorded_kind(home: Path) -> str | None:
     return marker.read_text(encoding="utf-8").strip() if marker.exists() else None
 
 
-def _refuse_leaving_postgres(home: Path) -> None:
-    raise InstanceStorageError(
+def _leaving_postgres(home: Path) -> InstanceStorageError:
+    return InstanceStorageError(
         f"DAGSTER_HOME ({home}) holds a Dagster instance on PostgreSQL, but DAGSTER_PG_HOST is not set. Going on "
         f"would start an empty SQLite instance there, and the runs, their logs, the sensors' and schedules' state "
         f"would vanish from view. Set DAGSTER_PG_HOST, DAGSTER_PG_PORT, DAGSTER_PG_USER, DAGSTER_PG_PASSWORD and "
@@ -49,16 +49,16 @@ def _refuse_leaving_postgres(home: Path) -> None:
 
 
 def _missing_variables(environ: Mapping[str, str]) -> list[str]:
-    # An empty password is allowed (trust or peer authentication), an unset one is not: Dagster would refuse it.
-    return [name for name in PG_VARIABLES if name not in environ or (name != "DAGSTER_PG_PASSWORD"
-                                                                      and not environ[name])]
+    # The password may be empty (trust or peer authentication) but not unset: Dagster refuses an unset variable.
+    return [name for name in PG_VARIABLES
+            if environ.get(name) is None or (environ[name] == "" and name != "DAGSTER_PG_PASSWORD")]
 
 
 def _write_if_changed(path: Path, text: str) -> None:
     # Replaced in one rename: a daemon or webserver starting meanwhile reads the old file or the new, never half.
     if path.exists() and path.read_text(encoding="utf-8") == text:
         return
-    partial = path.with_name(path.name + ".partial")
+    partial = path.with_name(f"{path.name}.{os.getpid()}.partial")  # two processes starting together
     partial.write_text(text, encoding="utf-8")
     os.replace(partial, path)
 
@@ -68,7 +68,7 @@ def prepare(home: Path, environ: Mapping[str, str] = os.environ) -> str:
     leave PostgreSQL for SQLite silently, or a PostgreSQL connection half configured. Returns the kind."""
     kind = storage_kind(environ)
     if kind == SQLITE and recorded_kind(home) == POSTGRES:
-        _refuse_leaving_postgres(home)
+        raise _leaving_postgres(home)
     if kind == POSTGRES and (missing := _missing_variables(environ)):
         raise InstanceStorageError(f"DAGSTER_PG_HOST is set but not {', '.join(missing)}: the instance on "
                                    f"PostgreSQL needs all of {', '.join(PG_VARIABLES)}.")
