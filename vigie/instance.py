@@ -2,8 +2,10 @@
 when DAGSTER_PG_HOST is set (production). Its dagster.yaml is written from the repository's dagster.yaml, with
 dagster.postgres.yaml appended for PostgreSQL, so that the settings both share live in one file."""
 
+import fcntl
 import os
 from collections.abc import Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -73,9 +75,29 @@ def prepare(home: Path, environ: Mapping[str, str] = os.environ) -> str:
         raise InstanceStorageError(f"DAGSTER_PG_HOST is set but not {', '.join(missing)}: the instance on "
                                    f"PostgreSQL needs all of {', '.join(PG_VARIABLES)}.")
     home.mkdir(parents=True, exist_ok=True)
-    _write_if_changed(home / "dagster.yaml", instance_yaml(kind))
-    _write_if_changed(home / MARKER, kind + "\n")
+    with _one_at_a_time(home):
+        _write_if_changed(home / "dagster.yaml", instance_yaml(kind))
+        _write_if_changed(home / MARKER, kind + "\n")
+        if kind == SQLITE:  # a PostgreSQL database is created once, by its operator (README)
+            _create_storage(home)
     return kind
+
+
+@contextmanager
+def _one_at_a_time(home: Path):
+    """Processes starting together (vigie run, the daemon, the webserver) prepare the instance one after the other."""
+    with open(home / ".vigie_instance.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def _create_storage(home: Path) -> None:
+    # Opening the instance creates or migrates its storage; two processes doing so at once on new SQLite files
+    # stamp the schema version twice, after which the instance no longer opens.
+    import dagster as dg
+
+    with dg.DagsterInstance.from_config(str(home)):
+        pass
 
 
 def describe(home: Path, environ: Mapping[str, str] = os.environ) -> str:
