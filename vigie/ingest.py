@@ -116,7 +116,7 @@ def _read(sub: Submission, dataset: p.Dataset, limits: Limits, log: Callable[[st
         sub.reject("file.format", [], f"format {sub.file.path.suffix} non pris en charge : envoyez du CSV, du XLSX ou du Parquet")
         return
     try:
-        text = read_submission(sub.file.path, limits)
+        read = read_submission(sub.file.path, limits, frozenset(dataset.column_names))
     except OverLimit as error:
         log(f"{sub.file.name}: over a limit ({error})")
         sub.reject("file.limits", [], str(error))
@@ -130,11 +130,12 @@ def _read(sub: Submission, dataset: p.Dataset, limits: Limits, log: Callable[[st
         sub.reject("file.readable", [], "fichier illisible : son contenu ne correspond pas à son format (CSV, XLSX ou "
                                         "Parquet) ; enregistrez-le de nouveau depuis votre logiciel et renvoyez-le")
         return
+    text = read.frame
     sub.sender = _sender(text, dataset)
     missing = [c.name for c in dataset.columns if c.required and c.name not in text.columns]
     if missing:
         sub.reject("file.required_columns", missing,
-                   f"colonne(s) obligatoire(s) absente(s) de l'en-tête : {', '.join(missing)}")
+                   f"colonne(s) obligatoire(s) absente(s) de l'en-tête : {', '.join(missing)}{_where_header(read, missing)}")
         return
     if text.height == 0:
         sub.reject("file.empty", [], "le fichier ne contient aucune ligne de données")
@@ -143,12 +144,27 @@ def _read(sub: Submission, dataset: p.Dataset, limits: Limits, log: Callable[[st
     sub.extra_columns = [c for c in text.columns if c not in dataset.column_names]
     sub.text = text.drop(sub.extra_columns).with_columns(
         pl.lit(sub.submission_id).alias("_submission_id"),
-        (pl.int_range(pl.len(), dtype=pl.Int32) + 2).alias("_line"),  # line 1 is the header
+        (pl.int_range(pl.len(), dtype=pl.Int32) + read.first_line).alias("_line"),  # as the sender counts them
     )
     sub.n_rows = sub.text.height
     if "atc_code" in sub.text.columns:
         codes = set(sub.text["atc_code"].drop_nulls().str.to_uppercase().unique())
         sub.notes = [note for code, note in sorted(ddd_conventions().items()) if code in codes]
+
+
+HEADER_SEARCH_ROWS = 10
+
+
+def _where_header(read, missing: list[str]) -> str:
+    """Where the header is when it is not on the first line (a title above it), and which sheet was read."""
+    wanted = set(missing)
+    for index, row in enumerate(read.frame.head(HEADER_SEARCH_ROWS).iter_rows()):
+        if wanted <= {str(cell).strip().lower() for cell in row if cell is not None}:
+            return (f" ; l'en-tête doit être la première ligne{' de la feuille' if read.sheet else ''}, or il est à la "
+                    f"ligne {read.first_line + index} : supprimez les lignes au-dessus")
+    if read.sheet is not None:
+        return f" (seule la première feuille du classeur est lue : « {read.sheet} »)"
+    return ""
 
 
 def _sender(text: pl.DataFrame, dataset: p.Dataset) -> str:
