@@ -38,6 +38,7 @@ class IngestReport:
     rows_loaded: int = 0
     seconds: Counter = field(default_factory=Counter)  # reading, validation, loading: where ingestion's time goes
     undelivered: list[str] = field(default_factory=list)  # outputs that could not be written, and why (retried)
+    left: list[landing.Left] = field(default_factory=list)  # entries of the dataset's folder that are not submissions
 
     @contextmanager
     def timed(self, stage: str):
@@ -59,9 +60,11 @@ def ingest_dataset(name: str, settings: Settings, log: Callable[[str], None] = l
     with warehouse.connect(settings.warehouse_path) as con:
         check_key(con, key)
         report.undelivered += map(str, delivery.deliver(con, settings, name))  # what an earlier run could not write
-        files = landing.landed_files(settings.landing_dir, name)
+        found = landing.landed_files(settings.landing_dir, name)
+        for left in found.left:
+            _leave(report, left, log)
         without_rows: list[Submission] = []
-        for chunk in _chunks(_received(files, dataset, con, report, without_rows, settings.limits, log)):
+        for chunk in _chunks(_received(found.files, dataset, con, report, without_rows, settings.limits, log)):
             with report.timed("validation"):
                 typed = _validate(chunk, dataset, con)
             with report.timed("loading"):
@@ -81,22 +84,34 @@ def _received(files, dataset: p.Dataset, con, report: IngestReport, without_rows
     seen = set()
     for file in files:
         with report.timed("reading"):
-            sub = Submission(file, landing.submission_id(file.path), dataset.name)
+            try:
+                sub = Submission(file, landing.submission_id(file.path), dataset.name)
+            except OSError as error:
+                _leave(report, landing.Left(file.path, landing.VANISHED.format(error=error.strerror or error)), log)
+                continue
             known = con.execute("SELECT stored_path FROM raw.submissions WHERE submission_id = ?",
                                 [sub.submission_id]).fetchall()
             if known and _finish_move(file, known[0][0], report):
                 continue
-            report.submissions.append(sub)
             if known or sub.submission_id in seen:
                 sub.duplicate_of_known = True
             else:
-                seen.add(sub.submission_id)
                 _read(sub, dataset, limits, log)
                 crash_point("reading")
+            if file.changed():  # written to while it was read: what was read is not what was sent
+                _leave(report, landing.Left(file.path, landing.CHANGED), log)
+                continue
+            seen.add(sub.submission_id)
+            report.submissions.append(sub)
         if sub.text is None:
             without_rows.append(sub)
         else:
             yield sub
+
+
+def _leave(report: IngestReport, left: landing.Left, log: Callable[[str], None]) -> None:
+    report.left.append(left)
+    log(f"left in the landing area: {left}")
 
 
 def _finish_move(file: landing.LandedFile, stored_path: str, report: IngestReport) -> bool:
@@ -251,7 +266,7 @@ def _assign(subs: list[Submission], settings: Settings, con) -> None:
         if sub.status != DUPLICATE:
             sub.ingest_seq, seq = seq, seq + 1
         folder = settings.quarantine_dir if sub.status == REJECTED else settings.archive_dir
-        sub.stored_path = str(folder / sub.dataset / f"{sub.submission_id[:12]}_{landing.safe_name(sub.file.name)}")
+        sub.stored_path = str(landing.stored_path(folder, sub.dataset, sub.submission_id, sub.file))
 
 
 def _record_keys(loaded: list[Submission], rows: pl.DataFrame, dataset: p.Dataset, con) -> None:
@@ -308,6 +323,9 @@ def _store_files(subs: list[Submission], dataset: p.Dataset, settings: Settings,
     run (a file left in the landing area, a receipt kept pending in the warehouse)."""
     for sub in subs:
         folder = settings.quarantine_dir if sub.status == REJECTED else settings.archive_dir
+        if sub.file.changed():  # rewritten since it was read: its new bytes are a new submission for the next run
+            report.left.append(landing.Left(sub.file.path, landing.CHANGED))
+            continue
         try:
             landing.store(sub.file, folder, dataset.name, sub.submission_id)
             crash_point("after_file_moved")
