@@ -81,7 +81,7 @@ def _received(files, dataset: p.Dataset, con, report: IngestReport, without_rows
               log):
     """Yields the readable new submissions one by one; duplicates (the same bytes already ingested, or twice
     in this batch), unreadable files and files over a limit go to `without_rows`."""
-    seen = set()
+    seen: dict[str, Submission] = {}
     for file in files:
         with report.timed("reading"):
             try:
@@ -89,19 +89,22 @@ def _received(files, dataset: p.Dataset, con, report: IngestReport, without_rows
             except OSError as error:
                 _leave(report, landing.Left(file.path, landing.VANISHED.format(error=error.strerror or error)), log)
                 continue
-            known = con.execute("SELECT stored_path FROM raw.submissions WHERE submission_id = ?",
-                                [sub.submission_id]).fetchall()
+            known = con.execute("SELECT stored_path, sender, n_rows, received_at FROM raw.submissions "
+                                "WHERE submission_id = ?", [sub.submission_id]).fetchall()
             if known and _finish_move(file, known[0][0], report):
                 continue
-            if known or sub.submission_id in seen:
+            if known or sub.submission_id in seen:  # answered as the first copy was, and not read again
+                first = seen.get(sub.submission_id)
                 sub.duplicate_of_known = True
+                sub.sender, sub.n_rows, sub.first_received = \
+                    known[0][1:] if known else (first.sender, first.n_rows, first.file.received_at)
             else:
                 _read(sub, dataset, limits, log)
                 crash_point("reading")
             if file.changed():  # written to while it was read: what was read is not what was sent
                 _leave(report, landing.Left(file.path, landing.CHANGED), log)
                 continue
-            seen.add(sub.submission_id)
+            seen.setdefault(sub.submission_id, sub)
             report.submissions.append(sub)
         if sub.text is None:
             without_rows.append(sub)
@@ -301,6 +304,7 @@ def _record(subs: list[Submission], dataset: p.Dataset, settings: Settings, con)
     receipts = [[s.submission_id, dataset.name, s.file.name, s.file.received_at, stamp, s.status] for s in subs]
     con.executemany("INSERT INTO raw.receipts VALUES (?, ?, ?, ?, ?, ?)", receipts)
     processed = [s for s in subs if s.status != DUPLICATE]
+    delivery.record(con, subs, settings)  # duplicates are answered too
     if not processed:
         return
     con.executemany("INSERT INTO raw.submissions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
@@ -315,7 +319,6 @@ def _record(subs: list[Submission], dataset: p.Dataset, settings: Settings, con)
     ]
     if findings:
         con.executemany("INSERT INTO quality.validation_results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", findings)
-    delivery.record(con, processed, settings)
 
 
 def _store_files(subs: list[Submission], dataset: p.Dataset, settings: Settings, con, report: IngestReport) -> None:
