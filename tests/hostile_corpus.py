@@ -71,8 +71,9 @@ def names() -> list[Entry]:
         "=HYPERLINK(\"http:__evil.example\",\"clic\").csv", "'; DROP TABLE raw.spares_activity; --.csv",
         "nom\navec retour.csv", "export.CSV", "@SUM(1+1).csv", "+33 1 23 45.csv",
     ]
-    entries = [accepted("names", f"spares_activity/{name}", variant("spares_activity", n).encode())
-               for n, name in enumerate(odd)]
+    entries = [accepted("names", f"spares_activity/{name}", variant("spares_activity", n).encode(),
+                        details=(os.fsencode(name).decode("cp1252") if "\udce9" in name else name,))
+               for n, name in enumerate(odd)]  # the receipt names the file as the sender's machine named it
     entries += [
         Entry("names", "spares_activity/SANS_EXTENSION", variant("spares_activity", 99).encode(), REJECTED,
               "format (aucun) non pris en charge"),
