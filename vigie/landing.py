@@ -51,8 +51,8 @@ class Left:
 class LandedFile:
     path: Path
     received_at: dt.datetime
-    size: int = -1
-    modified_ns: int = -1
+    size: int  # as surveyed: a file whose size or modification time changed since is not what was read
+    modified_ns: int
 
     @property
     def name(self) -> str:
