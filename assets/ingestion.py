@@ -99,6 +99,8 @@ def _materialization_metadata(report: IngestReport, con, dataset: p.Dataset) -> 
         "files_received": len(report.submissions),
         **{f"files_{status}": n for status, n in counts.items()},
         "rows_loaded_this_run": report.rows_loaded,
+        "entries_left_in_landing": len(report.left),
+        "left_in_landing": dg.MetadataValue.md("\n".join(f"- {left}" for left in report.left[:50]) or "_none_"),
         **{f"seconds_{stage}": dg.MetadataValue.float(round(float(report.seconds[stage]), 3))
            for stage in ("reading", "validation", "loading")},
         "table": table,

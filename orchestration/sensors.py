@@ -12,7 +12,7 @@ from assets.ingestion import ingestion_asset_keys
 from orchestration.jobs import ingest_and_consolidate_job, regional_outputs_job, reports_job
 from orchestration.partitions import year_region_key, yearly_partitions
 from orchestration.resources import VigieResource
-from vigie.landing import pending_signature
+from vigie.landing import pending_signature, strays
 
 SENSOR_INTERVAL_SECONDS = 30
 # Datasets whose key is participant|year (an establishment or a laboratory) and that its report shows; the IAS
@@ -39,6 +39,8 @@ def _selection(datasets: list[str]) -> list[dg.AssetKey]:
            description="Watches landing/<dataset>/ and ingests new files, then rebuilds the dbt models.")
 def landing_sensor(context: dg.SensorEvaluationContext, vigie: VigieResource):
     landing = vigie.settings().landing_dir
+    for left in strays(landing, ingestion_asset_keys):  # never read; said at each evaluation until moved away
+        context.log.warning(f"left in the landing area: {left}")
     signatures = {d: pending_signature(landing, d) for d in ingestion_asset_keys}
     waiting = sorted(d for d, signature in signatures.items() if signature)
     if not waiting:

@@ -70,6 +70,10 @@ def _values(rows: pl.DataFrame, columns, dataset: Dataset) -> pl.Series:
 def _findings_for(rule, indexes: list[int], text_frame: pl.DataFrame, dataset: Dataset) -> list[Finding]:
     present = [name for name in dict.fromkeys(rule.columns) if name in text_frame.columns]
     failing = text_frame.select("_submission_id", "_line", *present)[sorted(indexes)]
+    if rule.check == "not_null" and rule.column in present:  # a value that does not parse is a type error, not missing
+        failing = failing.filter(pl.col(rule.column).is_null())
+        if failing.is_empty():
+            return []
     n_failing = dict(failing["_submission_id"].value_counts().iter_rows())
     kept = failing.filter(pl.int_range(pl.len()).over("_submission_id") < MAX_LINES_KEPT)
     kept = kept.select("_submission_id", "_line", _values(kept, rule.columns, dataset))

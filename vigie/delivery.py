@@ -11,7 +11,7 @@ import duckdb
 from vigie import landing
 from vigie.receipts import render
 from vigie.settings import Settings
-from vigie.submission import REJECTED, now
+from vigie.submission import DUPLICATE, REJECTED, now
 
 @dataclass(frozen=True)
 class Undelivered:
@@ -25,6 +25,8 @@ class Undelivered:
 def receipt_paths(sub, settings: Settings) -> list[Path]:
     """Under outputs/receipts/<sender>/, and beside the file when it is quarantined."""
     name = f"{sub.file.received_at:%Y%m%d}_{sub.dataset}_{sub.submission_id[:12]}.html"
+    if sub.status == DUPLICATE:  # beside the first copy's receipt, not over it
+        name = f"{sub.file.received_at:%Y%m%d_%H%M%S}_{sub.dataset}_{sub.submission_id[:12]}_doublon.html"
     paths = [settings.receipts_dir / landing.safe_name(sub.sender) / name]
     if sub.status == REJECTED:
         paths.append(settings.quarantine_dir / sub.dataset / f"{sub.submission_id[:12]}_accuse_de_reception.html")

@@ -16,6 +16,7 @@ import duckdb
 
 from quality.rules import CRITICAL, Rule
 from quality.suites import _context, _expectation
+from vigie import inert
 
 ENCODING = "utf-8"  # TESSy/EpiPulse reads UTF-8 CSV, comma-separated, with the variable names as header
 DATE_FORMAT = "%Y-%m-%d"
@@ -160,7 +161,10 @@ def prepare(con: duckdb.DuckDBPyConnection, year: int) -> Prepared:
 def write(prepared: Prepared, folder: Path) -> None:
     """Writes the validated exports and the report of uncodable records into `folder`."""
     for export in EXPORTS:
-        prepared.frames[export.name].to_csv(folder / export.file, index=False, encoding=ENCODING,
-                                            date_format=DATE_FORMAT, lineterminator="\n")
-    prepared.uncodable.to_csv(folder / UNCODABLE_REPORT, index=False, encoding=ENCODING, date_format=DATE_FORMAT,
-                              lineterminator="\n")
+        _write_csv(prepared.frames[export.name], folder / export.file)
+    _write_csv(prepared.uncodable, folder / UNCODABLE_REPORT)
+
+
+def _write_csv(frame, path: Path) -> None:
+    """Identifiers, file names and values as sent are the senders' text: inert in a spreadsheet (vigie/inert.py)."""
+    inert.frame(frame).to_csv(path, index=False, encoding=ENCODING, date_format=DATE_FORMAT, lineterminator="\n")

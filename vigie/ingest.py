@@ -38,6 +38,7 @@ class IngestReport:
     rows_loaded: int = 0
     seconds: Counter = field(default_factory=Counter)  # reading, validation, loading: where ingestion's time goes
     undelivered: list[str] = field(default_factory=list)  # outputs that could not be written, and why (retried)
+    left: list[landing.Left] = field(default_factory=list)  # entries of the dataset's folder that are not submissions
 
     @contextmanager
     def timed(self, stage: str):
@@ -59,9 +60,11 @@ def ingest_dataset(name: str, settings: Settings, log: Callable[[str], None] = l
     with warehouse.connect(settings.warehouse_path) as con:
         check_key(con, key)
         report.undelivered += map(str, delivery.deliver(con, settings, name))  # what an earlier run could not write
-        files = landing.landed_files(settings.landing_dir, name)
+        found = landing.landed_files(settings.landing_dir, name)
+        for left in found.left:
+            _leave(report, left, log)
         without_rows: list[Submission] = []
-        for chunk in _chunks(_received(files, dataset, con, report, without_rows, settings.limits, log)):
+        for chunk in _chunks(_received(found.files, dataset, con, report, without_rows, settings.limits, log)):
             with report.timed("validation"):
                 typed = _validate(chunk, dataset, con)
             with report.timed("loading"):
@@ -78,25 +81,40 @@ def _received(files, dataset: p.Dataset, con, report: IngestReport, without_rows
               log):
     """Yields the readable new submissions one by one; duplicates (the same bytes already ingested, or twice
     in this batch), unreadable files and files over a limit go to `without_rows`."""
-    seen = set()
+    seen: dict[str, Submission] = {}
     for file in files:
         with report.timed("reading"):
-            sub = Submission(file, landing.submission_id(file.path), dataset.name)
-            known = con.execute("SELECT stored_path FROM raw.submissions WHERE submission_id = ?",
-                                [sub.submission_id]).fetchall()
+            try:
+                sub = Submission(file, landing.submission_id(file.path), dataset.name)
+            except OSError as error:
+                _leave(report, landing.Left(file.path, landing.VANISHED.format(error=error.strerror or error)), log)
+                continue
+            known = con.execute("SELECT stored_path, sender, n_rows, received_at FROM raw.submissions "
+                                "WHERE submission_id = ?", [sub.submission_id]).fetchall()
             if known and _finish_move(file, known[0][0], report):
                 continue
-            report.submissions.append(sub)
-            if known or sub.submission_id in seen:
+            if known or sub.submission_id in seen:  # answered as the first copy was, and not read again
+                first = seen.get(sub.submission_id)
                 sub.duplicate_of_known = True
+                sub.sender, sub.n_rows, sub.first_received = \
+                    known[0][1:] if known else (first.sender, first.n_rows, first.file.received_at)
             else:
-                seen.add(sub.submission_id)
                 _read(sub, dataset, limits, log)
                 crash_point("reading")
+            if file.changed():  # written to while it was read: what was read is not what was sent
+                _leave(report, landing.Left(file.path, landing.CHANGED), log)
+                continue
+            seen.setdefault(sub.submission_id, sub)
+            report.submissions.append(sub)
         if sub.text is None:
             without_rows.append(sub)
         else:
             yield sub
+
+
+def _leave(report: IngestReport, left: landing.Left, log: Callable[[str], None]) -> None:
+    report.left.append(left)
+    log(f"left in the landing area: {left}")
 
 
 def _finish_move(file: landing.LandedFile, stored_path: str, report: IngestReport) -> bool:
@@ -116,7 +134,7 @@ def _read(sub: Submission, dataset: p.Dataset, limits: Limits, log: Callable[[st
         sub.reject("file.format", [], f"format {sub.file.path.suffix} non pris en charge : envoyez du CSV, du XLSX ou du Parquet")
         return
     try:
-        text = read_submission(sub.file.path, limits)
+        read = read_submission(sub.file.path, limits, frozenset(dataset.column_names))
     except OverLimit as error:
         log(f"{sub.file.name}: over a limit ({error})")
         sub.reject("file.limits", [], str(error))
@@ -130,11 +148,12 @@ def _read(sub: Submission, dataset: p.Dataset, limits: Limits, log: Callable[[st
         sub.reject("file.readable", [], "fichier illisible : son contenu ne correspond pas à son format (CSV, XLSX ou "
                                         "Parquet) ; enregistrez-le de nouveau depuis votre logiciel et renvoyez-le")
         return
+    text = read.frame
     sub.sender = _sender(text, dataset)
     missing = [c.name for c in dataset.columns if c.required and c.name not in text.columns]
     if missing:
         sub.reject("file.required_columns", missing,
-                   f"colonne(s) obligatoire(s) absente(s) de l'en-tête : {', '.join(missing)}")
+                   f"colonne(s) obligatoire(s) absente(s) de l'en-tête : {', '.join(missing)}{_where_header(read, missing)}")
         return
     if text.height == 0:
         sub.reject("file.empty", [], "le fichier ne contient aucune ligne de données")
@@ -143,12 +162,27 @@ def _read(sub: Submission, dataset: p.Dataset, limits: Limits, log: Callable[[st
     sub.extra_columns = [c for c in text.columns if c not in dataset.column_names]
     sub.text = text.drop(sub.extra_columns).with_columns(
         pl.lit(sub.submission_id).alias("_submission_id"),
-        (pl.int_range(pl.len(), dtype=pl.Int32) + 2).alias("_line"),  # line 1 is the header
+        (pl.int_range(pl.len(), dtype=pl.Int32) + read.first_line).alias("_line"),  # as the sender counts them
     )
     sub.n_rows = sub.text.height
     if "atc_code" in sub.text.columns:
         codes = set(sub.text["atc_code"].drop_nulls().str.to_uppercase().unique())
         sub.notes = [note for code, note in sorted(ddd_conventions().items()) if code in codes]
+
+
+HEADER_SEARCH_ROWS = 10
+
+
+def _where_header(read, missing: list[str]) -> str:
+    """Where the header is when it is not on the first line (a title above it), and which sheet was read."""
+    wanted = set(missing)
+    for index, row in enumerate(read.frame.head(HEADER_SEARCH_ROWS).iter_rows()):
+        if wanted <= {str(cell).strip().lower() for cell in row if cell is not None}:
+            return (f" ; l'en-tête doit être la première ligne{' de la feuille' if read.sheet else ''}, or il est à la "
+                    f"ligne {read.first_line + index} : supprimez les lignes au-dessus")
+    if read.sheet is not None:
+        return f" (seule la première feuille du classeur est lue : « {read.sheet} »)"
+    return ""
 
 
 def _sender(text: pl.DataFrame, dataset: p.Dataset) -> str:
@@ -235,7 +269,7 @@ def _assign(subs: list[Submission], settings: Settings, con) -> None:
         if sub.status != DUPLICATE:
             sub.ingest_seq, seq = seq, seq + 1
         folder = settings.quarantine_dir if sub.status == REJECTED else settings.archive_dir
-        sub.stored_path = str(folder / sub.dataset / f"{sub.submission_id[:12]}_{landing.safe_name(sub.file.name)}")
+        sub.stored_path = str(landing.stored_path(folder, sub.dataset, sub.submission_id, sub.file))
 
 
 def _record_keys(loaded: list[Submission], rows: pl.DataFrame, dataset: p.Dataset, con) -> None:
@@ -270,6 +304,7 @@ def _record(subs: list[Submission], dataset: p.Dataset, settings: Settings, con)
     receipts = [[s.submission_id, dataset.name, s.file.name, s.file.received_at, stamp, s.status] for s in subs]
     con.executemany("INSERT INTO raw.receipts VALUES (?, ?, ?, ?, ?, ?)", receipts)
     processed = [s for s in subs if s.status != DUPLICATE]
+    delivery.record(con, subs, settings)  # duplicates are answered too
     if not processed:
         return
     con.executemany("INSERT INTO raw.submissions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
@@ -284,7 +319,6 @@ def _record(subs: list[Submission], dataset: p.Dataset, settings: Settings, con)
     ]
     if findings:
         con.executemany("INSERT INTO quality.validation_results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", findings)
-    delivery.record(con, processed, settings)
 
 
 def _store_files(subs: list[Submission], dataset: p.Dataset, settings: Settings, con, report: IngestReport) -> None:
@@ -292,6 +326,9 @@ def _store_files(subs: list[Submission], dataset: p.Dataset, settings: Settings,
     run (a file left in the landing area, a receipt kept pending in the warehouse)."""
     for sub in subs:
         folder = settings.quarantine_dir if sub.status == REJECTED else settings.archive_dir
+        if sub.file.changed():  # rewritten since it was read: its new bytes are a new submission for the next run
+            report.left.append(landing.Left(sub.file.path, landing.CHANGED))
+            continue
         try:
             landing.store(sub.file, folder, dataset.name, sub.submission_id)
             crash_point("after_file_moved")

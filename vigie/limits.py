@@ -24,6 +24,9 @@ SMALL_PART = MIB  # parts this small may compress well without harm
 SPLIT = ("découpez l'envoi par année (un fichier par année) ; si une seule année dépasse déjà la limite, "
          "écrivez à l'équipe de la plateforme")
 PROTOCOL_COLUMNS = "ne gardez que les colonnes du protocole"
+# The csv module refuses a field over 128 KiB: a file is bounded by the size limit instead, so that a very long
+# header or cell is measured against the limits (columns, size) rather than failing as an unreadable file.
+csv.field_size_limit(2**31 - 1)
 
 
 @dataclass(frozen=True)
@@ -84,24 +87,28 @@ def blocks(path: Path) -> Iterator[bytes]:
 
 
 def _check_csv(path: Path, limits: Limits, noun: str) -> None:
+    """Lines end with LF, CR LF or a lone CR (old Macs): each counts once."""
     with path.open("rb") as stream:
-        header = stream.readline(BLOCK).decode("latin-1")  # separators and quotes are ASCII in any encoding
+        first = re.split(rb"[\r\n]", stream.readline(BLOCK), maxsplit=1)[0]
+    header = first.decode("latin-1")  # separators and quotes are ASCII in any encoding
     columns = max(len(next(csv.reader([header], delimiter=separator))) for separator in (";", ","))
     lines, last = 0, b"\n"
     for block in blocks(path):
-        lines, last = lines + block.count(b"\n"), block[-1:]
-    _check_shape(lines + (last != b"\n") - 1, columns, limits, noun)
+        split_crlf = last == b"\r" and block.startswith(b"\n")  # a CR LF across two blocks
+        lines += block.count(b"\n") + block.count(b"\r") - block.count(b"\r\n") - split_crlf
+        last = block[-1:]
+    _check_shape(lines + (last not in b"\r\n") - 1, columns, limits, noun)
 
 
 def _check_parquet(path: Path, limits: Limits, noun: str) -> None:
-    with pq.ParquetFile(path) as parquet:  # the footer alone
+    with path.open("rb") as stream, pq.ParquetFile(stream) as parquet:  # the footer alone
         _check_shape(parquet.metadata.num_rows, len(parquet.schema_arrow), limits, noun)
 
 
 def _check_xlsx(path: Path, limits: Limits, noun: str) -> None:
     with zipfile.ZipFile(path) as archive:
         _refuse_bombs(archive, noun)
-        sheet, shared_strings = _first_sheet(archive)
+        sheet, shared_strings = first_sheet(archive)
         parts = [archive.getinfo(name) for name in (sheet, shared_strings) if name]
         expanded = sum(part.file_size for part in parts)
         if expanded > limits.max_expanded_bytes:
@@ -122,10 +129,10 @@ def _refuse_bombs(archive: zipfile.ZipFile, noun: str) -> None:
                             f"enregistrez-le de nouveau depuis votre tableur ou envoyez un CSV")
 
 
-def _first_sheet(archive: zipfile.ZipFile) -> tuple[str, str | None]:
+def first_sheet(archive: zipfile.ZipFile) -> tuple[str, str | None]:
     """The parts calamine reads: the first sheet of the workbook (its sheet 1) and the shared strings."""
-    workbook = ElementTree.fromstring(_small_part(archive, "xl/workbook.xml"))
-    relations = ElementTree.fromstring(_small_part(archive, "xl/_rels/workbook.xml.rels"))
+    workbook = ElementTree.fromstring(small_part(archive, "xl/workbook.xml"))
+    relations = ElementTree.fromstring(small_part(archive, "xl/_rels/workbook.xml.rels"))
     targets = {r.get("Id"): (r.get("Type", ""), r.get("Target", "")) for r in relations}
     first = next(e for e in workbook.iter() if e.tag.endswith("}sheet"))
     relation = next(value for name, value in first.attrib.items() if name.endswith("}id"))
@@ -133,7 +140,7 @@ def _first_sheet(archive: zipfile.ZipFile) -> tuple[str, str | None]:
     return _part_name(targets[relation][1]), shared and _part_name(shared)
 
 
-def _small_part(archive: zipfile.ZipFile, name: str) -> bytes:
+def small_part(archive: zipfile.ZipFile, name: str) -> bytes:
     if archive.getinfo(name).file_size > 10 * MIB:
         raise ValueError(f"{name} is too large to be a workbook's index")
     return archive.read(name)

@@ -4,12 +4,16 @@ known to be what its suffix says and within the limits (vigie/limits.py); the fi
 import codecs
 import csv
 import io
+import re
+import zipfile
+from dataclasses import dataclass
 from pathlib import Path
+from xml.etree import ElementTree
 
 import polars as pl
 
 from quality.quoting import without_cells
-from vigie.limits import Limits, OverLimit, blocks, check_file
+from vigie.limits import BLOCK, Limits, OverLimit, blocks, check_file, first_sheet, small_part
 
 SUPPORTED_SUFFIXES = (".csv", ".xlsx", ".parquet")
 UTF8_BOM = b"\xef\xbb\xbf"
@@ -29,12 +33,22 @@ SIGNATURES = {
     b"\xfe\xff": "un texte en UTF-16",
 }
 TEXT = "un fichier texte"
+UTF16 = SIGNATURES[b"\xff\xfe"]
 EXPECTED = {".csv": TEXT, ".xlsx": SIGNATURES[b"PK\x03\x04"], ".parquet": SIGNATURES[b"PAR1"]}
 SAVE_AS = {
     ".csv": "enregistrez-le au format CSV (UTF-8 ou Windows-1252) depuis votre logiciel",
     ".xlsx": "ouvrez-le dans votre tableur et enregistrez-le au format .xlsx, sans mot de passe",
     ".parquet": "exportez-le de nouveau au format Parquet, ou envoyez un CSV",
 }
+
+
+@dataclass
+class Read:
+    """A submitted file as text: its frame, the line of the file (or row of the sheet) of its first data row, and
+    the sheet that was read (XLSX)."""
+    frame: pl.DataFrame
+    first_line: int = 2
+    sheet: str | None = None
 
 
 class UnreadableFile(Exception):
@@ -94,30 +108,62 @@ def _normalise_headers(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.rename({name: _header_name(name) for name in frame.columns})
 
 
-def _read_csv(path: Path) -> pl.DataFrame:
+def _read_csv(path: Path, protocol_columns) -> Read:
     encoding = encoding_of(path)
     with path.open(encoding=encoding, newline="") as text:
         header_line = text.readline().rstrip("\r\n")
     if not header_line.strip():
         raise UnreadableFile("le fichier est vide")
     separator = detect_separator(header_line)
-    _refuse_duplicated(next(csv.reader([header_line], delimiter=separator)))
+    header = next(csv.reader([header_line], delimiter=separator))
+    if len(header) == 1 and "\t" in header_line:
+        raise UnreadableFile("séparateur tabulation : le protocole demande le point-virgule « ; » ou la virgule « , » ; "
+                             "enregistrez le fichier au format CSV (séparateur point-virgule) depuis votre logiciel")
+    _refuse_duplicated(header)
     try:
-        return pl.read_csv(
-            path if encoding != "cp1252" else _as_utf8(path), separator=separator, infer_schema=False,
-            truncate_ragged_lines=False,
-        )
+        return Read(pl.read_csv(_csv_source(path, encoding), separator=separator, infer_schema=False,
+                                truncate_ragged_lines=False))
     except pl.exceptions.PolarsError as error:
         raise UnreadableFile(_csv_problem(path, encoding, separator), _detail(error)) from error
 
 
-def _as_utf8(path: Path) -> io.BytesIO:
-    """polars reads UTF-8 (and skips its BOM) only: Windows-1252, one byte a character, is re-encoded block by block."""
+def _csv_source(path: Path, encoding: str) -> Path | io.BytesIO:
+    """What polars reads of a CSV: polars reads UTF-8 (and skips its BOM), with lines ending in LF or CR LF. A file
+    in Windows-1252, or one with lines ending in a lone CR (old Macs, pieces pasted together), is copied in memory
+    (the file is within the size limit), decoded a block at a time with universal newlines."""
+    if encoding != "cp1252" and not _has_lone_carriage_return(path):
+        return _source(path)
     utf8 = io.BytesIO()
-    for block in blocks(path):
-        utf8.write(block.decode("cp1252").encode())
+    with path.open(encoding=encoding, newline=None) as text:
+        while block := text.read(BLOCK):
+            utf8.write(block.encode())
     utf8.seek(0)
     return utf8
+
+
+def _source(path: Path) -> Path | io.BytesIO:
+    """polars opens paths that are UTF-8: a file whose name the file system holds in another encoding is read from a
+    copy in memory (the file is within the size limit)."""
+    return path if _utf8_name(path) else io.BytesIO(path.read_bytes())
+
+
+def _utf8_name(path: Path) -> bool:
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _has_lone_carriage_return(path: Path) -> bool:
+    carry = b""
+    for block in blocks(path):
+        window = carry + block
+        lone = re.search(rb"\r(?!\n)", window)
+        if lone and lone.start() < len(window) - 1:  # a CR ending the block may be followed by the next one's LF
+            return True
+        carry = window[-1:]
+    return carry == b"\r"
 
 
 def _csv_problem(path: Path, encoding: str, separator: str) -> str:
@@ -133,23 +179,49 @@ def _csv_problem(path: Path, encoding: str, separator: str) -> str:
             "de l'en-tête ; enregistrez-le de nouveau en CSV depuis votre logiciel")
 
 
-def _read_xlsx(path: Path) -> pl.DataFrame:
+def _read_xlsx(path: Path, protocol_columns) -> Read:
     try:
-        frame = pl.read_excel(path, sheet_id=1, engine="calamine", infer_schema_length=0)
+        frame = pl.read_excel(_source(path), sheet_id=1, engine="calamine", infer_schema_length=0)
+        header_row, sheet = _first_row(path)
     except Exception as error:  # the engines raise their own types
         raise UnreadableFile(DAMAGED[".xlsx"], _detail(error)) from error
-    return frame.with_columns(pl.all().cast(pl.String))
+    return Read(frame.with_columns(pl.all().cast(pl.String)), header_row + 1, sheet)
 
 
-def _read_parquet(path: Path) -> pl.DataFrame:
+def _first_row(path: Path) -> tuple[int, str]:
+    """The row of the first sheet where its cells begin (calamine starts the sheet there: rows left empty above it
+    are not read, yet the sender counts them), and the sheet's name."""
+    with zipfile.ZipFile(path) as archive:
+        sheet, _ = first_sheet(archive)
+        workbook = ElementTree.fromstring(small_part(archive, "xl/workbook.xml"))
+        name = next(e for e in workbook.iter() if e.tag.endswith("}sheet")).get("name")
+        with archive.open(sheet) as stream:
+            for _, element in ElementTree.iterparse(stream):
+                if element.tag.endswith("}row"):
+                    if any(part.tag.endswith(("}v", "}is")) for part in element.iter()):
+                        return int(element.get("r", "1")), name
+                    element.clear()
+    return 1, name
+
+
+NESTED = {pl.List: "liste", pl.Array: "tableau", pl.Struct: "structure", pl.Object: "objet"}
+
+
+def _read_parquet(path: Path, protocol_columns) -> Read:
     try:
-        frame = pl.read_parquet(path)
+        frame = pl.read_parquet(_source(path))
     except Exception as error:
         raise UnreadableFile(DAMAGED[".parquet"], _detail(error)) from error
-    return frame.with_columns(
-        [pl.col(c).dt.strftime("%Y-%m-%d") if frame.schema[c] in (pl.Date, pl.Datetime) else pl.col(c)
+    nested = {c: NESTED[dtype.base_type()] for c, dtype in frame.schema.items() if dtype.base_type() in NESTED}
+    refused = [f"« {c} » ({kind})" for c, kind in nested.items() if _header_name(c) in protocol_columns]
+    if refused:
+        raise UnreadableFile(f"colonne(s) de type imbriqué : {', '.join(refused)} ; le protocole attend du texte, "
+                             f"un nombre ou une date dans chaque cellule : exportez ces colonnes à plat")
+    return Read(frame.with_columns(
+        [pl.lit(None, pl.String).alias(c) if c in nested  # an extra column: named in the receipt, never read
+         else pl.col(c).dt.strftime("%Y-%m-%d") if frame.schema[c] in (pl.Date, pl.Datetime) else pl.col(c)
          for c in frame.columns]
-    ).with_columns(pl.all().cast(pl.String))
+    ).with_columns(pl.all().cast(pl.String)))
 
 
 READERS = {".csv": _read_csv, ".xlsx": _read_xlsx, ".parquet": _read_parquet}
@@ -157,7 +229,10 @@ READERS = {".csv": _read_csv, ".xlsx": _read_xlsx, ".parquet": _read_parquet}
 
 def _content_of(head: bytes) -> str:
     what = next((what for signature, what in SIGNATURES.items() if head.startswith(signature)), None)
-    return what or ("des données binaires" if b"\0" in head else TEXT)
+    if what or b"\0" not in head:
+        return what or TEXT
+    # UTF-16 without its BOM: latin letters, digits and separators are a byte and a NUL
+    return UTF16 if max(head[0::2].count(0), head[1::2].count(0)) > 0.8 * (len(head) // 2) else "des données binaires"
 
 
 def _refuse_disguised(path: Path, suffix: str) -> None:
@@ -179,15 +254,16 @@ def _within_limits(path: Path, suffix: str, limits: Limits) -> None:
         raise UnreadableFile(DAMAGED[suffix], _detail(error) if str(error) else repr(error)) from error
 
 
-def read_submission(path: Path, limits: Limits) -> pl.DataFrame:
-    """All columns as text, headers lower-cased and trimmed, empty cells null. Raises OverLimit for a file over a
-    limit, UnreadableFile for one that cannot be read."""
+def read_submission(path: Path, limits: Limits, protocol_columns=frozenset()) -> Read:
+    """All columns as text, headers lower-cased and trimmed, empty cells null. A column of a nested type (Parquet) is
+    refused among `protocol_columns` and left empty elsewhere. Raises OverLimit for a file over a limit,
+    UnreadableFile for one that cannot be read."""
     suffix = path.suffix.lower()
     if suffix not in READERS:
         raise UnreadableFile(f"format {suffix or '(aucun)'} non pris en charge : envoyez du CSV, du XLSX ou du Parquet")
     _refuse_disguised(path, suffix)
     _within_limits(path, suffix, limits)
-    frame = _normalise_headers(READERS[suffix](path))
-    return frame.with_columns(
-        pl.col(c).str.strip_chars().replace("", None) for c in frame.columns
-    )
+    read = READERS[suffix](path, protocol_columns)
+    frame = _normalise_headers(read.frame)
+    read.frame = frame.with_columns(pl.col(c).str.strip_chars().replace("", None) for c in frame.columns)
+    return read

@@ -26,6 +26,12 @@ STATUS_LABELS = {
         "Vos données ont été intégrées. Vérifiez les points signalés ci-dessous ; renvoyez le fichier corrigé "
         "si nécessaire (le nouvel envoi remplacera celui-ci).",
     ),
+    "duplicate": (
+        "Déjà reçu",
+        "Fichier déjà reçu : identique, octet pour octet, à l'envoi {first} reçu le {received} (heure de Paris) ; il "
+        "n'a pas été intégré une seconde fois. Rien n'est à faire ; pour corriger des données, envoyez un fichier "
+        "modifié.",
+    ),
     "rejected": (
         "Refusé",
         "Aucune donnée de ce fichier n'a été intégrée. Corrigez les points bloquants ci-dessous puis renvoyez "
@@ -59,6 +65,8 @@ def _finding_rows(sub) -> list[dict]:
 
 def render(sub) -> str:
     status_label, advice = STATUS_LABELS[sub.status]
+    if sub.first_received is not None:
+        advice = advice.format(first=sub.submission_id[:12], received=paris_time(sub.first_received))
     return _templates.get_template("receipt.html.j2").render(
         file_name=sub.file.name, dataset_label=DATASET_LABELS.get(sub.dataset, sub.dataset), sender=sub.sender,
         received=paris_time(sub.file.received_at), n_rows=sub.n_rows, submission_id=sub.submission_id[:12],

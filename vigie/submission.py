@@ -27,6 +27,7 @@ class Submission:
     superseded: list[tuple[str, str]] = field(default_factory=list)  # (key, earlier submission id)
     notes: list[str] = field(default_factory=list)  # what the receipt recalls to the sender (conventions, ...)
     n_rows: int = 0
+    first_received: dt.datetime | None = None  # a duplicate: when its first copy was received
 
     @property
     def status(self) -> str:

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from vigie import protocol as p, warehouse
+from vigie import landing, protocol as p, warehouse
 from vigie.settings import Settings
 
 STATUS_FR = {"accepted": "acceptés", "accepted_with_warnings": "acceptés avec avertissements",
@@ -24,6 +24,12 @@ def summary_text(settings: Settings, since: dt.datetime) -> str:
     lines += [f"  {n:6d} {STATUS_FR.get(status, status)}" for status, n in outcomes] or ["  aucun nouveau fichier"]
     for file_name, dataset, status, rules in problems:
         lines.append(f"  - {STATUS_FR[status]:<28} {dataset}/{file_name}: {rules}")
+    left = [*landing.strays(settings.landing_dir, p.DATASETS),
+            *(entry for d in p.DATASETS for entry in landing.survey(settings.landing_dir, d).left)]
+    if left:
+        lines.append("Laissés dans la zone de dépôt, non lus :")
+        lines += [f"  - {landing.display_name(str(entry.path.relative_to(settings.landing_dir)))}: {entry.reason}"
+                  for entry in left]
     lines.append("Lignes par table (raw) :")
     lines += [f"  {dataset:<24} {n:>10,}".replace(",", " ") for dataset, n in rows]
     lines += [

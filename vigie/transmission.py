@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 
-from vigie import protocol as p
+from vigie import inert, protocol as p
 
 MANIFEST = "manifest.json"
 DICTIONARY = "data_dictionary.csv"
@@ -64,7 +64,8 @@ def _dictionary(con: duckdb.DuckDBPyConnection, items: list[Extract], dbt_manife
         columns = con.sql("SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = ? "
                           "AND table_name = ? ORDER BY ordinal_position", params=[schema, table]).fetchall()
         for column, data_type in columns:
-            writer.writerow([item.file, item.relation, column, data_type, described.get((schema, table, column), "")])
+            writer.writerow(inert.row([item.file, item.relation, column, data_type,
+                                       described.get((schema, table, column), "")]))
     return out.getvalue()
 
 

@@ -3,10 +3,12 @@ activity report can say how long participants waited between their data being ac
 
 import csv
 import datetime as dt
+import io
 import os
 
 import polars as pl
 
+from vigie import inert
 from vigie.settings import Settings
 
 COLUMNS = ["participant_kind", "participant_id", "year", "data_received_until", "published_at"]
@@ -22,11 +24,14 @@ def record(settings: Settings, participant_kind: str, key: tuple[str, int], data
     path.parent.mkdir(parents=True, exist_ok=True)
     received = data_received_until.isoformat() if data_received_until else ""
     published = dt.datetime.now(dt.UTC).replace(tzinfo=None).isoformat(timespec="seconds")
-    line = ",".join([participant_kind, key[0], str(key[1]), received, published]) + "\n"
-    header = "" if path.exists() else ",".join(COLUMNS) + "\n"
+    lines = io.StringIO()
+    writer = csv.writer(lines, lineterminator="\n")
+    if not path.exists():
+        writer.writerow(COLUMNS)
+    writer.writerow(inert.row([participant_kind, key[0], str(key[1]), received, published]))
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
     try:
-        os.write(fd, (header + line).encode())
+        os.write(fd, lines.getvalue().encode())
     finally:
         os.close(fd)
 
@@ -41,6 +46,6 @@ def read(settings: Settings) -> pl.DataFrame:
     with open(path, encoding="utf-8", newline="") as handle:
         rows = [row for row in csv.DictReader(handle) if row.get("participant_kind") not in (None, "participant_kind")]
     return pl.DataFrame(
-        [(r["participant_kind"], r["participant_id"], int(r["year"]),
+        [(r["participant_kind"], inert.as_written(r["participant_id"]), int(r["year"]),
           dt.datetime.fromisoformat(r["data_received_until"]) if r["data_received_until"] else None,
           dt.datetime.fromisoformat(r["published_at"])) for r in rows], schema=schema, orient="row")

@@ -8,9 +8,8 @@ import io
 import json
 
 import jinja2
-import xlsxwriter
 
-from vigie import french
+from vigie import french, inert
 from vigie.reports.charts import to_svg
 from vigie.reports.document import COUNT, INTERVAL, NUMBER, QUARTILES, TEXT, Chart, Column, Masked, Report, Table
 from vigie.settings import TEMPLATES_DIR
@@ -121,7 +120,7 @@ def render_xlsx(report: Report) -> bytes:
     """One worksheet per table: the participant, the year and the date of the data on top, French headers with
     their units, frozen header row and filters."""
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    workbook = inert.workbook(buffer)  # a sender's text stays text: never a formula or a link
     bold = workbook.add_format({"bold": True})
     head = workbook.add_format({"bold": True, "bg_color": "#EEF2F7", "text_wrap": True, "valign": "top", "border": 1})
     formats = {digits: workbook.add_format({"num_format": "#,##0" + ("." + "0" * digits if digits else "")})

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from vigie import warehouse
+from vigie.landing import safe_name
 from vigie.publish import current_fingerprint, publish
 from vigie.reports import charts, comparisons, document, feedback, kinds, mechanism, render, suppression
 from vigie.reports.document import Report
@@ -60,7 +61,8 @@ def _fingerprint(code: bytes, data: mechanism.ParticipantData) -> str:
 
 
 def _link(settings: Settings, kind: mechanism.ReportKind, participant: str, year: int) -> Path:
-    return settings.outputs_dir / kind.folder / participant / str(year)
+    """A laboratory's identifier is what its files say: a folder name made of it stays within the reports."""
+    return settings.outputs_dir / kind.folder / safe_name(participant) / str(year)
 
 
 def write_reports(settings: Settings, year: int, participants: list[str] | None = None,
@@ -103,7 +105,7 @@ def _write_kind(settings: Settings, kind: mechanism.ReportKind, year: int, parti
 def _editions(kind: mechanism.ReportKind, data: mechanism.ParticipantData) -> list[tuple[str, Report]]:
     """(file stem, report) of each edition of the participant's report."""
     report = mechanism.assemble(kind, data)
-    stem = f"{kind.stem}_{report.participant.identifier}_{report.year}"
+    stem = f"{kind.stem}_{safe_name(report.participant.identifier)}_{report.year}"
     threshold = int(data.labels.thresholds["min_published_count"])
     return [(stem + edition.suffix, public_edition(report, threshold, masking_notice(threshold))
              if edition.public else report) for edition in kind.editions]
