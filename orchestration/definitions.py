@@ -22,6 +22,7 @@ from orchestration.jobs import (  # noqa: E402
     activity_report_job, consolidation_job, ecdc_exports_job, ingest_and_consolidate_job, participation_job,
     regional_outputs_job, reports_job, spf_transmission_job,
 )
+from orchestration.loggers import LOGGERS  # noqa: E402
 from orchestration.resources import build_resources  # noqa: E402
 from orchestration.schedules import (  # noqa: E402
     nightly_consolidation_schedule, nightly_regional_outputs_schedule, nightly_reports_schedule,
@@ -42,5 +43,6 @@ defs = dg.Definitions(
                weekly_participation_schedule, *calendar_schedules],
     sensors=[landing_sensor, participant_report_sensor, stale_runs_sensor],
     resources=build_resources(),
+    loggers=LOGGERS,
     executor=dg.in_process_executor,
 )

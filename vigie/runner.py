@@ -19,32 +19,6 @@ def dagster_home(settings: Settings) -> Path:
     return home
 
 
-def _progress_logger():
-    """Prints the assets' own progress lines, and dbt's closing line, on the console."""
-    import logging
-
-    import dagster as dg
-
-    class ProgressHandler(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            meta = getattr(record, "dagster_meta", None) or {}
-            message, step = meta.get("orig_message") or "", meta.get("step_key") or ""
-            if meta.get("dagster_event") is not None or not message:
-                return
-            if step != "vigie_dbt_models" or message.startswith("Done."):
-                print(f"  [{step}] {message}", flush=True)
-
-    @dg.logger(description="Vigie's console progress")
-    def progress(init_context):
-        log = logging.getLogger("vigie.progress")
-        log.setLevel(logging.INFO)
-        log.handlers = [ProgressHandler()]
-        log.propagate = False
-        return log
-
-    return progress
-
-
 WAIT_POLL_SECONDS = 2.0
 WAIT_NOTICE_SECONDS = 30.0
 
@@ -83,10 +57,12 @@ def _root_error(event):
 def _execute(job, instance, **kwargs) -> bool:
     """Runs a job in-process once the warehouse is free; prints the failing steps with their error, in the
     console's own words; an interrupted run (Ctrl-C, SIGTERM) stops `vigie run` rather than the next job starting."""
+    from orchestration.code_location import runs_carry_their_origin
     from orchestration.warehouse_pool import HOST, HOST_TAG
 
     _wait_for_warehouse(instance, job)
-    result = job.execute_in_process(raise_on_error=False, instance=instance, tags={HOST_TAG: HOST}, **kwargs)
+    with runs_carry_their_origin(instance, job.name):
+        result = job.execute_in_process(raise_on_error=False, instance=instance, tags={HOST_TAG: HOST}, **kwargs)
     for event in result.all_events:
         if event.is_step_failure:
             error = _root_error(event)
@@ -128,12 +104,11 @@ def run_all(settings: Settings, year: int | None = None, demo: bool = False) -> 
         "resources": build_resources(data_dir=str(settings.data_dir), demo=demo),
         "run_config": {"loggers": {"console": {"config": {"log_level": "WARNING"}}, "progress": {}}},
     }
-    loggers = {"console": dg.colored_console_logger, "progress": _progress_logger()}
     with dg.DagsterInstance.get() as instance:
-        job = defs.resolve_job_def("ingest_and_consolidate").with_logger_defs(loggers)
+        job = defs.resolve_job_def("ingest_and_consolidate")
         success = _execute(job, instance, **common)
         valid = set(yearly_partitions.get_partition_keys())
-        yearly = [defs.resolve_job_def(name).with_logger_defs(loggers) for name in YEARLY_JOBS]
+        yearly = [defs.resolve_job_def(name) for name in YEARLY_JOBS]
         years = [year] if year else warehouse.years_with_data(settings.warehouse_path)
         for key in [str(y) for y in years if str(y) in valid]:
             for job in yearly:
