@@ -10,6 +10,7 @@ from orchestration.dbt_project import project_digest, vigie_dbt_project
 from orchestration.dbt_translator import translator
 from orchestration.resources import VigieResource
 from vigie import warehouse
+from vigie.crash_points import crash_point
 
 
 class DbtBuildConfig(dg.Config):
@@ -39,7 +40,9 @@ def vigie_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, vig
     invocation = dbt.cli(["build"], context=context)
     events = []
     try:
-        events.extend(invocation.stream())
+        for event in invocation.stream():
+            events.append(event)
+            crash_point("during_dbt")  # a model built, others not yet
     except Exception:
         yield from with_row_counts(events, invocation.manifest, settings)
         raise

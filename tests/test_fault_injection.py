@@ -75,7 +75,7 @@ def test_ingestion_killed_then_run_again_equals_a_clean_run(point, clean, tmp_pa
     _land(data_dir)
     assert _run(INGEST_ALL, data_dir, crash_at=point) == -9, "killed at the point"
     assert _run(INGEST_ALL, data_dir) == 0
-    assert _warehouse(data_dir) == clean["warehouse"]
+    assert _warehouse(data_dir) == _warehouse(reference)
     assert _files(data_dir, "landing") == []
     stored = _files(data_dir, "archive") + _files(data_dir, "quarantine")
     assert len([f for f in stored if f.endswith(".csv")]) == clean["files"], "every landed file exactly once"
@@ -105,3 +105,41 @@ def test_a_publication_killed_before_its_swap_leaves_the_previous_version_whole(
     assert run("two") == 0
     assert (link / "a.html").read_bytes() == (link / "a.pdf").read_bytes() == b"two"
     assert sorted(p.name for p in link.parent.iterdir()) == [".2024.two", "2024"], "nothing half-written is left"
+
+
+CONSOLIDATE = textwrap.dedent("""
+    import os
+    import dagster as dg
+    from orchestration.definitions import defs
+    from vigie.runner import _execute, dagster_home
+    from vigie.settings import load_settings
+    settings = load_settings()
+    os.environ["DAGSTER_HOME"] = str(settings.data_dir / "dagster_home")
+    dagster_home(settings)
+    with dg.DagsterInstance.get() as instance:
+        raise SystemExit(0 if _execute(defs.resolve_job_def("ingest_and_consolidate"), instance) else 1)
+""")
+
+
+def _marts(data_dir: Path) -> dict:
+    con = duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True)
+    try:
+        tables = [t for (t,) in con.sql("SELECT table_name FROM information_schema.tables "
+                                        "WHERE table_schema = 'marts' ORDER BY 1").fetchall()]
+        return {t: sorted(map(str, con.sql(f"SELECT * FROM marts.{t}").fetchall())) for t in tables}
+    finally:
+        con.close()
+
+
+def test_a_run_killed_during_dbt_then_run_again_builds_the_marts_of_a_clean_run(tmp_path):
+    """Killed once a model is built and others not: the next run frees the dead run's slot and rebuilds (the last
+    complete build was not recorded), and the warehouse equals a clean consolidation's, marts included."""
+    reference, data_dir = tmp_path / "reference", tmp_path / "data"
+    for folder in (reference, data_dir):
+        _land(folder)
+    assert _run(CONSOLIDATE, reference) == 0
+    assert _run(CONSOLIDATE, data_dir, crash_at="during_dbt") == -9, "killed while dbt builds"
+    assert _run(CONSOLIDATE, data_dir) == 0, "the next run goes on: the dead run's slot is freed, dbt rebuilds"
+    marts = _marts(data_dir)
+    assert any(marts.values()) and marts == _marts(reference)
+    assert _warehouse(data_dir) == _warehouse(reference)
