@@ -5,6 +5,7 @@ import dagster as dg
 import polars as pl
 
 from assets.metadata import PREVIEW_ROWS, column_schema, markdown_table
+from orchestration.partitions import hold_years
 from orchestration.resources import VigieResource
 from vigie import protocol as p, warehouse
 from vigie.ingest import IngestReport, ingest_dataset
@@ -126,6 +127,7 @@ def build_ingestion_asset(dataset: p.Dataset) -> dg.AssetsDefinition:
             problems = integrity_problems(con, dataset, [s.submission_id for s in report.submissions])
             metadata = _materialization_metadata(report, con, dataset)
             version = dg.DataVersion(warehouse.accepted_data_version(con, dataset.name))
+        hold_years(context.instance, warehouse.years_with_data(settings.warehouse_path))
         context.log.info(f"{len(report.submissions)} files: {metadata['files_accepted']} accepted, "
                          f"{metadata[f'files_{WARNED}']} with warnings, {metadata[f'files_{REJECTED}']} rejected, "
                          f"{metadata[f'files_{DUPLICATE}']} duplicates; {report.rows_loaded:,} rows loaded")

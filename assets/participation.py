@@ -5,7 +5,7 @@ from dagster_dbt import get_asset_key_for_model
 
 from assets.dbt import vigie_dbt_models
 from assets.metadata import markdown_table
-from orchestration.partitions import yearly_partitions
+from orchestration.partitions import held_years
 from orchestration.resources import VigieResource
 from vigie import protocol as p, warehouse
 
@@ -32,11 +32,12 @@ YEARLY = [d for d in p.DATASETS.values() if d.year_column]
 
 
 @dg.asset(
-    partitions_def=yearly_partitions, group_name="follow_up", owners=["team:vigie-data-engineering"],
+    partitions_def=held_years, group_name="follow_up", owners=["team:vigie-data-engineering"],
     kinds={"duckdb"}, pool="warehouse",
     deps=[get_asset_key_for_model([vigie_dbt_models], f"stg_{d.name}") for d in YEARLY],
     description="Participants, submissions and rows per dataset for one surveillance year, from the current "
-                "data: what the CPias follow during the collection of year N in N+1. Table `quality.participation`.",
+                "data: what the CPias follow during the collection of year N in N+1. Table `quality.participation`; "
+                "a partition per year of which the platform holds data.",
 )
 def participation(context: dg.AssetExecutionContext, vigie: VigieResource) -> dg.MaterializeResult:
     year = int(context.partition_key)

@@ -23,6 +23,20 @@ def region_codes() -> tuple[str, ...]:
         return tuple(sorted({row["region_code"] for row in csv.DictReader(handle)}))
 
 
+# Participation follows the data: a partition per year of which the platform holds current submissions, added as they
+# arrive. The outputs keep a partition per calendar year: an output of a year is due whether or not data came.
+held_years = dg.DynamicPartitionsDefinition(name="held_years")
+
+
+def hold_years(instance: dg.DagsterInstance, years) -> list[str]:
+    """The partition keys of `years`, those not yet in `held_years` added."""
+    keys = [str(year) for year in years]
+    missing = [key for key in keys if not instance.has_dynamic_partition(held_years.name, key)]
+    if missing:
+        instance.add_dynamic_partitions(held_years.name, missing)
+    return keys
+
+
 region_partitions = dg.StaticPartitionsDefinition(region_codes())
 year_region_partitions = dg.MultiPartitionsDefinition({"year": yearly_partitions, "region": region_partitions})
 

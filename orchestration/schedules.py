@@ -5,7 +5,7 @@ import datetime as dt
 import dagster as dg
 
 from orchestration.jobs import consolidation_job, participation_job, regional_outputs_job, reports_job
-from orchestration.partitions import region_codes, year_region_key, yearly_partitions
+from orchestration.partitions import hold_years, region_codes, year_region_key, yearly_partitions
 from orchestration.resources import VigieResource
 
 TIMEZONE = "Europe/Paris"
@@ -19,11 +19,18 @@ nightly_consolidation_schedule = dg.ScheduleDefinition(
 
 @dg.schedule(job=participation_job, cron_schedule="0 6 * * 1", execution_timezone=TIMEZONE,
              default_status=dg.DefaultScheduleStatus.RUNNING,
-             description="Every Monday: participation of the year being collected (N-1) and of the current year.")
-def weekly_participation_schedule(context: dg.ScheduleEvaluationContext):
+             description="Every Monday: participation of the year being collected (N-1) and of the current year, "
+                         "those of which the platform holds data.")
+def weekly_participation_schedule(context: dg.ScheduleEvaluationContext, vigie: VigieResource):
     today = (context.scheduled_execution_time or dt.datetime.now()).date()
-    for year in (today.year - 1, today.year):
-        yield dg.RunRequest(run_key=f"participation-{year}-{today:%Y%m%d}", partition_key=str(year))
+    years = _years_with_data(vigie)
+    if years is None:
+        return dg.SkipReason("the warehouse is busy: participation waits for next Monday")
+    wanted = [year for year in (today.year - 1, today.year) if year in years]
+    if not wanted:
+        return dg.SkipReason(f"no data held for {today.year - 1} nor {today.year}")
+    return [dg.RunRequest(run_key=f"participation-{key}-{today:%Y%m%d}", partition_key=key)
+            for key in hold_years(context.instance, wanted)]
 
 
 @dg.schedule(job=reports_job, cron_schedule="0 3 * * *", execution_timezone=TIMEZONE,

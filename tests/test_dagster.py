@@ -194,10 +194,26 @@ def test_landing_sensor_requests_the_datasets_waiting(defs, pipeline):
         (settings.landing_dir / "icsha" / "new.csv").unlink()
 
 
-def test_weekly_schedule_requests_last_and_current_year(defs):
+def test_participation_has_partitions_for_the_years_held_only(defs, pipeline):
+    """The fixture's data are of 2024: a partition for 2024, none for 2019 to 2023 or 2025."""
+    with dg.DagsterInstance.ephemeral() as instance:
+        assert instance.get_dynamic_partitions("held_years") == []
+        assert dg.materialize([defs.get_assets_def("raw_isolates")], instance=instance,
+                              resources=pipeline["resources"]).success
+        assert instance.get_dynamic_partitions("held_years") == ["2024"]
+
+
+def test_weekly_schedule_requests_the_years_held_among_last_and_current(defs, pipeline):
     import datetime as dt
 
     schedule = defs.resolve_schedule_def("weekly_participation_schedule")
-    context = dg.build_schedule_context(scheduled_execution_time=dt.datetime(2026, 3, 2, 6),
-                                        repository_def=defs.get_repository_def())
-    assert [r.partition_key for r in schedule.evaluate_tick(context).run_requests] == ["2025", "2026"]
+    with dg.instance_for_test() as instance:
+        def tick(day: dt.datetime):
+            with dg.build_schedule_context(instance=instance, scheduled_execution_time=day,
+                                           resources=pipeline["resources"],
+                                           repository_def=defs.get_repository_def()) as context:
+                return schedule.evaluate_tick(context)
+
+        assert [r.partition_key for r in tick(dt.datetime(2025, 3, 3, 6)).run_requests] == ["2024"]
+        assert instance.get_dynamic_partitions("held_years") == ["2024"]
+        assert "no data held for 2026 nor 2027" in tick(dt.datetime(2027, 3, 1, 6)).skip_message

@@ -97,7 +97,7 @@ def run_all(settings: Settings, year: int | None = None, demo: bool = False) -> 
     from vigie import warehouse
 
     from orchestration.definitions import defs
-    from orchestration.partitions import keys_for_year, yearly_partitions
+    from orchestration.partitions import hold_years, keys_for_year, yearly_partitions
     from orchestration.resources import build_resources
 
     common = {
@@ -110,7 +110,7 @@ def run_all(settings: Settings, year: int | None = None, demo: bool = False) -> 
         valid = set(yearly_partitions.get_partition_keys())
         yearly = [defs.resolve_job_def(name) for name in YEARLY_JOBS]
         years = [year] if year else warehouse.years_with_data(settings.warehouse_path)
-        for key in [str(y) for y in years if str(y) in valid]:
+        for key in hold_years(instance, [y for y in years if str(y) in valid]):
             for job in yearly:
                 for partition in keys_for_year(job.partitions_def, key):
                     success &= _execute(job, instance, partition_key=partition, **common)
