@@ -1,0 +1,17 @@
+{# Generic test: the column lies within its bounds on every row. `min_value` and `max_value` (either may be left out)
+   are numbers or SQL expressions: another column of the row (n_resistant within 0 and n_tested), or a value of a
+   seed ("{{ disclosure_threshold('min_establishments_per_distribution') }}"); bounds are included unless
+   `inclusive` is false (a denominator above 0). A null value or bound fails nothing: not_null says where a value
+   must be. An error unless the test's config says otherwise (plausible_range is the warning on orders of
+   magnitude). #}
+{% test within_bounds(model, column_name, min_value=none, max_value=none, inclusive=true) %}
+{%- if min_value is none and max_value is none -%}
+    {{ exceptions.raise_compiler_error("within_bounds on " ~ column_name ~ ": give min_value, max_value or both") }}
+{%- endif %}
+select *
+from {{ model }}
+where
+{%- if min_value is not none %} {{ column_name }} {{ '<' if inclusive else '<=' }} {{ min_value }}{% endif %}
+{%- if min_value is not none and max_value is not none %} or{% endif %}
+{%- if max_value is not none %} {{ column_name }} {{ '>' if inclusive else '>=' }} {{ max_value }}{% endif %}
+{% endtest %}
