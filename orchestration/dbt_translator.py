@@ -20,13 +20,18 @@ def _model(reference: str) -> str:
     return reference.removeprefix("ref(").removeprefix("source(").rstrip(")").replace("'", "").replace('"', "")
 
 
+# A value read from a seed, as a bound: (select value from {{ ref('disclosure_thresholds') }} where threshold = 'x')
+SEED_VALUE = re.compile(r"\(\s*select\s+(\w+)\s+from\s+\{\{\s*ref\(\s*['\"](\w+)['\"]\s*\)\s*\}\}\s+"
+                        r"where\s+(\w+)\s*=\s*'([^']+)'\s*\)", re.IGNORECASE)
+
+
 def _bound(value) -> str:
     """A bound as a sentence shows it: a number as it is, a column in backquotes, a seed's value by its name
-    ("{{ disclosure_threshold('min_isolates_resistance') }}": the disclosure threshold `min_isolates_resistance`)."""
+    ("(select value from {{ ref('disclosure_thresholds') }} where threshold = 'x')": `x` of `disclosure_thresholds`)."""
     text = str(value).strip()
-    seed_value = re.fullmatch(r"\{\{\s*(\w+)\(\s*['\"](\w+)['\"]\s*\)\s*\}\}", text)
+    seed_value = SEED_VALUE.fullmatch(text)
     if seed_value:
-        return f"the {seed_value[1].replace('_', ' ')} `{seed_value[2]}`"
+        return f"`{seed_value[4]}` of `{seed_value[2]}`"
     if re.fullmatch(r"-?[\d.]+(e-?\d+)?", text):
         return text
     return f"`{text}`"
