@@ -39,12 +39,15 @@ def _bound(value) -> str:
 
 def _within_bounds(column: str, kwargs: Mapping[str, Any]) -> str:
     low, high = kwargs.get("min_value"), kwargs.get("max_value")
+    tolerance = f" (to within {kwargs['tolerance']})" if kwargs.get("tolerance") else ""
     if kwargs.get("inclusive", True) in (False, "false", "False"):
         limits = [f"above {_bound(low)}" if low is not None else "", f"below {_bound(high)}" if high is not None else ""]
-        return f"{column} is {' and '.join(limit for limit in limits if limit)}."
+        return f"{column} is {' and '.join(limit for limit in limits if limit)}{tolerance}."
     if low is not None and high is not None:
-        return f"{column} lies between {_bound(low)} and {_bound(high)}."
-    return f"{column} is at least {_bound(low)}." if low is not None else f"{column} is at most {_bound(high)}."
+        return f"{column} lies between {_bound(low)} and {_bound(high)}{tolerance}."
+    if low is not None:
+        return f"{column} is at least {_bound(low)}{tolerance}."
+    return f"{column} is at most {_bound(high)}{tolerance}."
 
 
 def describe_test(test: Mapping[str, Any]) -> str:
