@@ -43,6 +43,8 @@ def _within_bounds(column: str, kwargs: Mapping[str, Any]) -> str:
     if kwargs.get("inclusive", True) in (False, "false", "False"):
         limits = [f"above {_bound(low)}" if low is not None else "", f"below {_bound(high)}" if high is not None else ""]
         return f"{column} is {' and '.join(limit for limit in limits if limit)}{tolerance}."
+    if low is not None and str(low) == str(high):
+        return f"{column} equals {_bound(low)}{tolerance}."
     if low is not None and high is not None:
         return f"{column} lies between {_bound(low)} and {_bound(high)}{tolerance}."
     if low is not None:
