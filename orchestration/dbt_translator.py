@@ -1,6 +1,7 @@
 """How the dbt project shows in Dagster: groups from the dbt folders, the models' own descriptions (no raw SQL), and
 a sentence for each dbt test shown as an asset check."""
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,6 +18,38 @@ def _listed(values) -> str:
 def _model(reference: str) -> str:
     """`organisms` from dbt's "ref('organisms')"."""
     return reference.removeprefix("ref(").removeprefix("source(").rstrip(")").replace("'", "").replace('"', "")
+
+
+# A value read from a seed, as a bound: (select value from {{ ref('disclosure_thresholds') }} where threshold = 'x')
+SEED_VALUE = re.compile(r"\(\s*select\s+(\w+)\s+from\s+\{\{\s*ref\(\s*['\"](\w+)['\"]\s*\)\s*\}\}\s+"
+                        r"where\s+(\w+)\s*=\s*'([^']+)'\s*\)", re.IGNORECASE)
+
+
+def _bound(value) -> str:
+    """A bound as a sentence shows it: a number as it is, a column in backquotes, a seed's value by its name
+    ("(select value from {{ ref('disclosure_thresholds') }} where threshold = 'x')": `x` of `disclosure_thresholds`)."""
+    text = str(value).strip()
+    seed_value = SEED_VALUE.fullmatch(text)
+    if seed_value:
+        return f"`{seed_value[4]}` of `{seed_value[2]}`"
+    if re.fullmatch(r"-?[\d.]+(e-?\d+)?", text):
+        return text
+    return f"`{text}`"
+
+
+def _within_bounds(column: str, kwargs: Mapping[str, Any]) -> str:
+    low, high = kwargs.get("min_value"), kwargs.get("max_value")
+    tolerance = f" (to within {kwargs['tolerance']})" if kwargs.get("tolerance") else ""
+    if kwargs.get("inclusive", True) in (False, "false", "False"):
+        limits = [f"above {_bound(low)}" if low is not None else "", f"below {_bound(high)}" if high is not None else ""]
+        return f"{column} is {' and '.join(limit for limit in limits if limit)}{tolerance}."
+    if low is not None and str(low) == str(high):
+        return f"{column} equals {_bound(low)}{tolerance}."
+    if low is not None and high is not None:
+        return f"{column} lies between {_bound(low)} and {_bound(high)}{tolerance}."
+    if low is not None:
+        return f"{column} is at least {_bound(low)}{tolerance}."
+    return f"{column} is at most {_bound(high)}{tolerance}."
 
 
 def describe_test(test: Mapping[str, Any]) -> str:
@@ -36,9 +69,18 @@ def describe_test(test: Mapping[str, Any]) -> str:
                                          f"`{kwargs.get('high')}` (its confidence interval).",
         "plausible_range": lambda: f"{column} lies between {kwargs.get('min_value')} and {kwargs.get('max_value')} "
                                    "for most rows (a plausibility warning, not an error).",
+        "within_bounds": lambda: _within_bounds(column, kwargs),
+        "relationships_where": lambda: f"Every {column} exists in `{kwargs.get('field')}` of "
+                                       f"`{_model(kwargs.get('to', ''))}` where {kwargs.get('to_condition')}.",
+        "shares_sum_to": lambda: f"{column} adds up to {kwargs.get('total', 100)} in each group of "
+                                 f"{_listed(kwargs.get('group_by', []))}.",
     }
     sentence = sentences[name]() if name in sentences else f"dbt test `{name or test.get('name')}`."
-    severity = str((test.get("config") or {}).get("severity", "error")).lower()
+    config = test.get("config") or {}
+    where = " ".join(str(config.get("where") or "").split())
+    if where and where.lower() != "true":
+        sentence = f"On the rows where {where}: {sentence[0].lower()}{sentence[1:]}"
+    severity = str(config.get("severity", "error")).lower()
     return f"{sentence} dbt test, severity {severity}."
 
 
