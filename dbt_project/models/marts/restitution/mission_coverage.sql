@@ -24,7 +24,9 @@ participant_levels as (
 ),
 
 by_area as (
-    select year, mission, geo_level, geo_code, count(*) as participants, sum(beds) as participant_beds,
+    -- A participant missing from the registry counts nationally, but not in a share of the registry.
+    select year, mission, geo_level, geo_code, count(*) as participants,
+           count(region_code) as registered_participants, sum(beds) as participant_beds,
            sum(patient_days)::bigint as participant_patient_days
     from participant_levels
     group by year, mission, geo_level, geo_code
@@ -68,10 +70,12 @@ select
     spine.geo_code,
     spine.geo_name,
     coalesce(by_area.participants, 0) as participants,
+    case when spine.participant_kind = 'establishment' then coalesce(by_area.registered_participants, 0) end
+        as registered_participants,
     case when spine.participant_kind = 'establishment' then registered.registered_establishments end
         as registered_establishments,
     case when spine.participant_kind = 'establishment' then
-        100.0 * coalesce(by_area.participants, 0) / nullif(registered.registered_establishments, 0) end
+        100.0 * coalesce(by_area.registered_participants, 0) / nullif(registered.registered_establishments, 0) end
         as pct_establishments,
     case when spine.participant_kind = 'establishment' then
         100.0 * coalesce(by_area.participant_beds, 0) / nullif(registered.registered_beds, 0) end as pct_beds,
