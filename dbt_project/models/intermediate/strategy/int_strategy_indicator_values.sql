@@ -12,7 +12,8 @@ hospital_ddd as (
 ),
 
 community_ddd as (
-    select year, geo_level, geo_code, atc_group, ddd, population, did, prescriptions, prescriptions_per_1000
+    select year, geo_level, geo_code, atc_group, ddd, population, did, prescriptions, prescriptions_population,
+           prescriptions_per_1000
     from {{ ref('community_consumption_rates') }}
     where atc_group in ('ACCESS', 'J01')
 ),
@@ -54,7 +55,8 @@ consumption as (
     select
         indicators.indicator_code, community.year, community.geo_level, community.geo_code,
         case indicators.measure when 'community_did' then community.ddd else community.prescriptions end,
-        community.population,
+        case indicators.measure when 'community_did' then community.population
+            else community.prescriptions_population end,
         case indicators.measure when 'community_did' then community.did else community.prescriptions_per_1000 end,
         null, null, false
     from indicators

@@ -29,6 +29,7 @@ rates as (
         sum(population)::bigint as population,
         sum(ddd) * 1000 / (sum(population) * dayofyear(make_date(year, 12, 31))) as did,
         sum(prescriptions)::bigint as prescriptions,
+        (sum(population) filter (where prescriptions is not null))::bigint as prescriptions_population,
         sum(prescriptions) * 1000 / sum(population) filter (where prescriptions is not null)
             as prescriptions_per_1000,
         count(distinct department) as n_departments
