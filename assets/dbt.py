@@ -65,7 +65,8 @@ def with_row_counts(events, manifest, settings, con=None):
         if node is None:
             yield event
         else:
-            (rows,) = con.execute(f"SELECT count(*) FROM {node['relation_name']}").fetchone()
+            # By schema and name: the manifest's database is the stem of the file dbt parsed against.
+            (rows,) = con.execute(f'SELECT count(*) FROM "{node["schema"]}"."{node["alias"]}"').fetchone()
             yield event.with_metadata({**event.metadata, "dagster/row_count": dg.MetadataValue.int(rows)})
 
 
@@ -73,6 +74,6 @@ def _table_node(event, manifest) -> dict | None:
     if not isinstance(event, (dg.Output, dg.AssetMaterialization)) or "unique_id" not in event.metadata:
         return None
     node = manifest["nodes"].get(event.metadata["unique_id"].text)
-    if node is None or node["config"]["materialized"] == "view" or not node.get("relation_name"):
+    if node is None or node["config"]["materialized"] == "view" or not node.get("alias"):
         return None
     return node

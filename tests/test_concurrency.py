@@ -73,7 +73,7 @@ def test_a_sensor_run_a_scheduled_run_and_vigie_run_started_together(tmp_path):
     finally:
         con.close()
     with open(data_dir / "outputs" / "feedback_log.csv", encoding="utf-8") as handle:
-        publications = Counter((r["participant_kind"], r["participant_id"], r["year"], r["data_received_until"])
+        publications = Counter((r["participant_kind"], r["participant_id"], r["year"], r["version"])
                                for r in csv.DictReader(handle))
     assert publications and max(publications.values()) == 1, "each report version published once"
     with dg.DagsterInstance.from_config(str(home)) as instance:

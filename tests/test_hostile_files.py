@@ -323,7 +323,7 @@ def test_a_csv_output_writes_a_sender_s_text_as_text(tmp_path):
     ecdc.write(ecdc.Prepared(2024, frames, uncodable), tmp_path)
     settings = type("Settings", (), {"outputs_dir": tmp_path})()
     for identifier in hc.INJECTIONS:
-        feedback.record(settings, "laboratory", (identifier, 2024), None)
+        feedback.record(settings, "laboratory", (identifier, 2024), None, "v1")
     written = list(tmp_path.glob("*.csv"))
     assert len(written) == len(ecdc.EXPORTS) + 2
     for path in written:

@@ -11,15 +11,16 @@ import polars as pl
 from vigie import inert
 from vigie.settings import Settings
 
-COLUMNS = ["participant_kind", "participant_id", "year", "data_received_until", "published_at"]
+COLUMNS = ["participant_kind", "participant_id", "year", "data_received_until", "published_at", "version"]
 
 
 def log_path(settings: Settings):
     return settings.outputs_dir / "feedback_log.csv"
 
 
-def record(settings: Settings, participant_kind: str, key: tuple[str, int], data_received_until) -> None:
-    """One line per publication, appended in one write (O_APPEND), so that concurrent runs never interleave."""
+def record(settings: Settings, participant_kind: str, key: tuple[str, int], data_received_until, version: str) -> None:
+    """One line per publication, appended in one write (O_APPEND), so that concurrent runs never interleave; `version`
+    is the published version's fingerprint (a report changes with its peers' data too, not only with its own)."""
     path = log_path(settings)
     path.parent.mkdir(parents=True, exist_ok=True)
     received = data_received_until.isoformat() if data_received_until else ""
@@ -28,7 +29,7 @@ def record(settings: Settings, participant_kind: str, key: tuple[str, int], data
     writer = csv.writer(lines, lineterminator="\n")
     if not path.exists():
         writer.writerow(COLUMNS)
-    writer.writerow(inert.row([participant_kind, key[0], str(key[1]), received, published]))
+    writer.writerow(inert.row([participant_kind, key[0], str(key[1]), received, published, version]))
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
     try:
         os.write(fd, lines.getvalue().encode())

@@ -96,7 +96,7 @@ def _write_kind(settings: Settings, kind: mechanism.ReportKind, year: int, parti
     received = {key: data.row["data_received_until"] for key, _, data in pending}
     for key, version, files in _render_all(kind, pending):
         if publish(_link(settings, kind, *key), files, version).written:  # not by a concurrent run before this one
-            feedback.record(settings, kind.participant_kind, key, received[key])
+            feedback.record(settings, kind.participant_kind, key, received[key], version)
             summary.written.append(key)
         else:
             summary.unchanged.append(key)

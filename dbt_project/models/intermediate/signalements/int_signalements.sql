@@ -5,7 +5,9 @@ with reports as (
 ),
 
 as_of as (
-    select max(submissions.received_at)::date as as_of_date
+    -- An extraction is made after the reports it holds: a file dated before them (a sender's clock, a copy keeping an
+    -- older date) is taken as made on the latest declaration, so that no age is negative.
+    select greatest(max(submissions.received_at)::date, (select max(declared_on) from reports)) as as_of_date
     from {{ source('raw', 'submission_keys') }} as keys
     inner join {{ source('raw', 'submissions') }} as submissions using (submission_id)
     where keys.dataset = 'signalements' and keys.superseded_by is null
