@@ -5,6 +5,7 @@ import csv
 import functools
 
 import dagster as dg
+import sqlalchemy.exc
 
 from vigie.settings import DBT_PROJECT_DIR
 
@@ -32,8 +33,12 @@ def hold_years(instance: dg.DagsterInstance, years) -> list[str]:
     """The partition keys of `years`, those not yet in `held_years` added."""
     keys = [str(year) for year in years]
     missing = [key for key in keys if not instance.has_dynamic_partition(held_years.name, key)]
-    if missing:
-        instance.add_dynamic_partitions(held_years.name, missing)
+    try:
+        if missing:
+            instance.add_dynamic_partitions(held_years.name, missing)
+    except sqlalchemy.exc.IntegrityError:  # another process added one of them meanwhile
+        if not all(instance.has_dynamic_partition(held_years.name, key) for key in missing):
+            raise
     return keys
 
 
