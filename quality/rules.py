@@ -188,9 +188,29 @@ def _ddd_unit(atc_route: pl.Expr) -> pl.Expr:
     return atc_route.replace_strict(units, default=None, return_dtype=pl.String)
 
 
+# The rows each rule comparing rows compares, within one file: a file validated in parts is split along them.
+ROW_GROUPS = {
+    "isolate_consistent": ["_submission_id", "source_id", p.ROW_YEAR, "isolate_id"],
+    "hand_rub_total_consistent": ["_submission_id", "finess", "year"],
+}
+PLAUSIBILITY_GROUPS = {"spares_consumption": ["_submission_id", "finess", "year"]}  # quality/plausibility.py
+
+
+def part_columns(dataset: p.Dataset) -> list[str]:
+    """The columns that every rule comparing rows of a file groups by (uniqueness, consistency, plausibility), so that
+    rows alike in them are validated together. The dating spill weighs a whole file's years: it is given the file's
+    counts (`spill_counts`) instead."""
+    groups = [columns for name, columns in ROW_GROUPS.items() if name in dataset.extra_rules]
+    if dataset.unique_rows:
+        groups.append(["_submission_id", *dataset.unique_rows])
+    if dataset.name in PLAUSIBILITY_GROUPS:
+        groups.append(PLAUSIBILITY_GROUPS[dataset.name])
+    return [column for column in groups[0] if all(column in group for group in groups)] if groups else []
+
+
 def _isolate_flags() -> dict[str, pl.Expr]:
     c = pl.col
-    isolate = ["_submission_id", "source_id", p.ROW_YEAR, "isolate_id"]
+    isolate = ROW_GROUPS["isolate_consistent"]
     flags = {f"isolate_consistent.{column}": c(column).n_unique().over(isolate) == 1 for column in ISOLATE_IDENTITY}
     flags["isolate_consistent.organism"] = c("_organism").n_unique().over(isolate) == 1
     flags.update({f"isolate_consistent.{column}": c(column).drop_nulls().n_unique().over(isolate) <= 1
@@ -198,19 +218,36 @@ def _isolate_flags() -> dict[str, pl.Expr]:
     return flags
 
 
+def _spill_source(dataset: p.Dataset) -> list[str]:
+    return ["_submission_id", *[k for k in dataset.key if k != p.ROW_YEAR]]
+
+
+def spill_counts(frame: pl.DataFrame, dataset: p.Dataset) -> pl.DataFrame:
+    """A file's rows per source and year, which the dating spill weighs (the counts of a file's parts add up)."""
+    return frame.group_by(*_spill_source(dataset), p.ROW_YEAR).len("rows")
+
+
+def _with_spill_shares(frame: pl.DataFrame, dataset: p.Dataset, counts: pl.DataFrame) -> pl.DataFrame:
+    """Each row's year's share of its source's rows in the file, and how many of its source's years hold at least
+    `spill_share` of them."""
+    source = _spill_source(dataset)
+    share = pl.col("rows") / pl.col("rows").sum().over(source)
+    shares = (counts.group_by(*source, p.ROW_YEAR).agg(pl.col("rows").sum())
+              .with_columns(share.alias("_year_share"))
+              .with_columns(pl.when(pl.col("_year_share") >= dataset.spill_share).then(pl.col(p.ROW_YEAR))
+                            .drop_nulls().n_unique().over(source).alias("_main_years"))
+              .drop("rows"))
+    return frame.join(shares, on=[*source, p.ROW_YEAR], how="left", nulls_equal=True, maintain_order="left")
+
+
 def _spill_flag(dataset: p.Dataset) -> pl.Expr:
     """False on the rows of a year holding under `spill_share` of the rows a file has for its source, when all its
     other rows belong to one year (PROTOCOL.md, isolates)."""
-    c = pl.col
-    source = ["_submission_id", *[k for k in dataset.key if k != p.ROW_YEAR]]
-    share = pl.len().over([*source, p.ROW_YEAR]) / pl.len().over(source)
-    main_years = pl.when(share >= dataset.spill_share).then(c(p.ROW_YEAR)).drop_nulls().n_unique().over(source)
-    return ~((share < dataset.spill_share) & (main_years == 1))
+    return ~((pl.col("_year_share") < dataset.spill_share) & (pl.col("_main_years") == 1))
 
 
 def _flag_expressions(dataset: p.Dataset) -> dict[str, pl.Expr]:
     c = pl.col
-    by_file = "_submission_id"
     within_followup = (c("ssi_date") >= c("procedure_date")) & (
         c("ssi_date") <= c("procedure_date") + pl.duration(days=c("followup_days")))
     rubs = c("hand_rub_liters").filter(c("activity") != "TOTAL")
@@ -238,7 +275,7 @@ def _flag_expressions(dataset: p.Dataset) -> dict[str, pl.Expr]:
         "followup_complete": c("followup_days") >= pl.when(c("implant") == "Y").then(90).otherwise(30),
         "activity_volume_given": _when(c("activity_volume").is_not_null(), c("activity") != "TOTAL"),
         "hand_rub_total_consistent": (has_total | ((rubs.n_unique() == 1) & rubs.is_not_null().all())).over(
-            [by_file, "finess", "year"]),
+            ROW_GROUPS["hand_rub_total_consistent"]),
         "first_case_before_declared": c("first_case_on") <= c("declared_on"),
         "deaths_within_cases": c("deaths") <= c("cases"),
         "closed_on_when_closed": (c("status") == "CLOSED") == c("closed_on").is_not_null(),
@@ -271,6 +308,9 @@ def derived_columns(frame: pl.DataFrame, dataset: p.Dataset) -> pl.DataFrame:
     return frame
 
 
-def add_rule_flags(frame: pl.DataFrame, dataset: p.Dataset) -> pl.DataFrame:
+def add_rule_flags(frame: pl.DataFrame, dataset: p.Dataset, counts: pl.DataFrame | None = None) -> pl.DataFrame:
+    """`counts`: the whole file's `spill_counts` when `frame` is only a part of it."""
     frame = derived_columns(frame, dataset)
+    if dataset.spill_share:
+        frame = _with_spill_shares(frame, dataset, spill_counts(frame, dataset) if counts is None else counts)
     return frame.with_columns(expr.alias(name) for name, expr in _flag_expressions(dataset).items())

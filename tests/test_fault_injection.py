@@ -3,6 +3,8 @@ while ingesting or publishing, then run again, leaves exactly what a clean run l
 landed file once in archive/ or quarantine/ with its receipt, no half-written output."""
 
 import os
+import resource
+import signal
 import subprocess
 import sys
 import textwrap
@@ -36,13 +38,28 @@ def _land(data_dir: Path) -> int:
     return len(files)
 
 
-def _run(code: str, data_dir: Path, crash_at: str | None = None) -> int:
+def _env(data_dir: Path, crash_at: str | None = None) -> dict:
     env = {**os.environ, "VIGIE_DATA_DIR": str(data_dir), "VIGIE_PSEUDONYM_KEY": TEST_KEY,
            "PYTHONPATH": str(PROJECT_ROOT)}
     env.pop("VIGIE_CRASH_AT", None)
     if crash_at:
         env["VIGIE_CRASH_AT"] = crash_at
-    return subprocess.run([sys.executable, "-c", code], env=env, cwd=PROJECT_ROOT, timeout=600).returncode
+    return env
+
+
+def _run(code: str, data_dir: Path, crash_at: str | None = None) -> int:
+    return subprocess.run([sys.executable, "-c", code], env=_env(data_dir, crash_at), cwd=PROJECT_ROOT,
+                          timeout=600).returncode
+
+
+def _run_on_a_full_disk(code: str, data_dir: Path, file_bytes: int) -> subprocess.CompletedProcess:
+    """No file may grow past `file_bytes`: a write beyond fails with EFBIG, as one on a full disk with ENOSPC."""
+    def full_disk():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # the write fails instead of the process being killed
+        resource.setrlimit(resource.RLIMIT_FSIZE, (file_bytes, file_bytes))
+
+    return subprocess.run([sys.executable, "-c", code], env=_env(data_dir), cwd=PROJECT_ROOT, timeout=600,
+                          preexec_fn=full_disk, capture_output=True, text=True)
 
 
 def _warehouse(data_dir: Path) -> dict:
@@ -131,15 +148,37 @@ def _marts(data_dir: Path) -> dict:
         con.close()
 
 
-def test_a_run_killed_during_dbt_then_run_again_builds_the_marts_of_a_clean_run(tmp_path):
+@pytest.fixture(scope="module")
+def consolidated(tmp_path_factory):
+    """A clean consolidation (ingestion and dbt) of the landed files."""
+    reference = tmp_path_factory.mktemp("consolidated") / "data"
+    _land(reference)
+    assert _run(CONSOLIDATE, reference) == 0
+    return reference
+
+
+def test_a_run_killed_during_dbt_then_run_again_builds_the_marts_of_a_clean_run(consolidated, tmp_path):
     """Killed once a model is built and others not: the next run frees the dead run's slot and rebuilds (the last
     complete build was not recorded), and the warehouse equals a clean consolidation's, marts included."""
-    reference, data_dir = tmp_path / "reference", tmp_path / "data"
-    for folder in (reference, data_dir):
-        _land(folder)
-    assert _run(CONSOLIDATE, reference) == 0
+    data_dir = tmp_path / "data"
+    _land(data_dir)
     assert _run(CONSOLIDATE, data_dir, crash_at="during_dbt") == -9, "killed while dbt builds"
     assert _run(CONSOLIDATE, data_dir) == 0, "the next run goes on: the dead run's slot is freed, dbt rebuilds"
     marts = _marts(data_dir)
-    assert any(marts.values()) and marts == _marts(reference)
-    assert _warehouse(data_dir) == _warehouse(reference)
+    assert any(marts.values()) and marts == _marts(consolidated)
+    assert _warehouse(data_dir) == _warehouse(consolidated)
+
+
+def test_a_run_failing_on_a_full_disk_is_followed_by_a_run_that_completes(consolidated, tmp_path):
+    """The disk fills under Dagster's own storage (its SQLite run index reaches the size no file may pass): the run
+    fails, it does not hang; once space is freed, the next run completes and leaves what a clean run leaves."""
+    data_dir = tmp_path / "data"
+    _land(data_dir)
+    failed = _run_on_a_full_disk(CONSOLIDATE, data_dir, file_bytes=2_000_000)
+    assert failed.returncode != 0 and "disk I/O error" in failed.stderr, failed.stderr[-2000:]
+    assert _run(CONSOLIDATE, data_dir) == 0
+    marts = _marts(data_dir)
+    assert any(marts.values()) and marts == _marts(consolidated)
+    assert _warehouse(data_dir) == _warehouse(consolidated)
+    assert _files(data_dir, "landing") == [] and _files(data_dir, "archive") == _files(consolidated, "archive")
+    assert _files(data_dir, "quarantine") == _files(consolidated, "quarantine")

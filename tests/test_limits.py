@@ -62,8 +62,8 @@ def ingest_with(settings, monkeypatch):
 
 @pytest.fixture
 def readers(monkeypatch):
-    """The polars readers, spied on: which sources each was asked to materialise."""
-    calls = {"read_csv": [], "read_excel": [], "read_parquet": []}
+    """The polars readers, spied on: which sources each was asked to read."""
+    calls = {"scan_csv": [], "read_excel": [], "scan_parquet": []}
     for name, sources in calls.items():
         real = getattr(pl, name)
 
@@ -102,7 +102,7 @@ def test_rows_over_the_limit_are_counted_without_building_a_frame(fmt, land, ing
     [sub] = ingest_with("isolates", VIGIE_MAX_ROWS=100).submissions
     assert sub.status == "rejected" and [f.rule_id for f in sub.findings] == ["file.limits"]
     assert "120 lignes de données, au-delà de la limite de 100 lignes" in sub.findings[0].message
-    assert readers == {"read_csv": [], "read_excel": [], "read_parquet": []}
+    assert readers == {"scan_csv": [], "read_excel": [], "scan_parquet": []}
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx", "parquet"])
@@ -113,7 +113,7 @@ def test_columns_over_the_limit_are_refused(fmt, land, ingest_with, readers):
     assert [f.rule_id for f in sub.findings] == ["file.limits"]
     assert "24 colonnes, au-delà de la limite de 20 colonnes" in sub.findings[0].message
     assert "ne gardez que les colonnes du protocole" in sub.findings[0].message
-    assert readers == {"read_csv": [], "read_excel": [], "read_parquet": []}
+    assert readers == {"scan_csv": [], "read_excel": [], "scan_parquet": []}
 
 
 def test_the_file_size_is_read_before_the_file(land, ingest_with, readers, monkeypatch):
@@ -125,7 +125,7 @@ def test_the_file_size_is_read_before_the_file(land, ingest_with, readers, monke
     [sub] = ingest_with("isolates", VIGIE_MAX_FILE_MB=1).submissions
     assert [f.rule_id for f in sub.findings] == ["file.limits"]
     assert re.search(r"le fichier pèse 1(,\d)? Mo, au-delà de la limite de 1 Mo", sub.findings[0].message)
-    assert path not in read_whole and readers["read_csv"] == []
+    assert path not in read_whole and readers["scan_csv"] == []
 
 
 def test_what_a_workbook_expands_to_is_limited(land, ingest_with, readers):
@@ -145,6 +145,19 @@ def _workbook_with_sheet(sheet_xml: bytes) -> bytes:
             data = sheet_xml if info.filename == "xl/worksheets/sheet1.xml" else source.read(info)
             target.writestr(info.filename, data)
     return buffer.getvalue()
+
+
+def test_a_sheet_longer_than_excel_allows_is_refused_whatever_the_row_limit(land, ingest_with, readers):
+    """CSV and Parquet files are read in pieces, a workbook whole: its rows are bounded by Excel's own."""
+    sheet = zipfile.ZipFile(io.BytesIO(_bytes(_isolates(2), "xlsx"))).read("xl/worksheets/sheet1.xml")
+    claimed = re.sub(rb'<dimension ref="A1:([A-Z]+)\d+"', rb'<dimension ref="A1:\g<1>2000000"', sheet)
+    assert claimed != sheet
+    land("isolates", _workbook_with_sheet(claimed), name="resultats.xlsx")
+    [sub] = ingest_with("isolates", VIGIE_MAX_ROWS=10_000_000).submissions
+    assert [f.rule_id for f in sub.findings] == ["file.limits"]
+    assert "1\u202f999\u202f999 lignes de données, au-delà de la limite de 1\u202f048\u202f575 lignes" in \
+        sub.findings[0].message
+    assert readers["read_excel"] == []
 
 
 def test_a_zip_bomb_is_refused_for_its_compression_ratio(land, ingest_with, readers):
@@ -196,7 +209,7 @@ def test_a_csv_at_the_limit_is_read_from_its_path(land, ingest_with, readers, qu
     path = land("isolates", _bytes(_isolates(2_000), "csv"), name="resultats.csv")
     [sub] = ingest_with("isolates", VIGIE_MAX_ROWS=2_000).submissions
     assert sub.status == "accepted" and query("SELECT count(*) FROM raw.isolates") == [(2_000,)]
-    assert readers["read_csv"] == [path], "polars reads the file itself: its bytes are never held whole"
+    assert readers["scan_csv"] == [path], "polars reads the file itself: its bytes are never held whole"
 
 
 def test_limits_come_from_the_environment_with_production_defaults(monkeypatch):
@@ -205,7 +218,7 @@ def test_limits_come_from_the_environment_with_production_defaults(monkeypatch):
     for name in ("VIGIE_MAX_FILE_MB", "VIGIE_MAX_ROWS", "VIGIE_MAX_COLUMNS", "VIGIE_MAX_EXPANDED_MB"):
         monkeypatch.delenv(name, raising=False)
     defaults = load_settings(demo=True).limits
-    assert (defaults.max_rows, defaults.max_columns) == (1_000_000, 32)
+    assert (defaults.max_rows, defaults.max_columns) == (5_000_000, 32)
     assert (defaults.max_file_bytes, defaults.max_expanded_bytes) == (200 * 2**20, 500 * 2**20)
     monkeypatch.setenv("VIGIE_MAX_ROWS", "5000")
     assert load_settings(demo=True).limits.max_rows == 5_000

@@ -1,14 +1,15 @@
 """Ingestion of one dataset's landed files: read, validate, pseudonymise, load, archive or quarantine.
 
 Files are validated together in chunks (one Great Expectations run amortised over many small files),
-yet every finding, status and key belongs to its own submission. Each chunk is written in one
-transaction before its files leave the landing area, so a run killed midway is simply run again.
+yet every finding, status and key belongs to its own submission; a large CSV or Parquet file is a chunk of its
+own, streamed in parts (vigie/parts.py). Each chunk is written in one transaction before its files leave the
+landing area, so a run killed midway is simply run again.
 """
 
 import time
 from pathlib import Path
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -16,9 +17,9 @@ import polars as pl
 
 from quality import plausibility
 from quality.quoting import MASK, quote, without_cells
-from quality.validate import validate_batch
+from quality.validate import merge_findings, validate_batch
 from quality.rules import FLAG_PREFIX, add_rule_flags
-from vigie import delivery, landing, protocol as p, warehouse
+from vigie import delivery, landing, parts, protocol as p, warehouse
 from vigie.crash_points import crash_point
 from vigie.parsing import complete_columns, parse
 from vigie.pseudonym import check_key, pseudonymise
@@ -29,6 +30,7 @@ from vigie.settings import Settings
 from vigie.submission import DUPLICATE, REJECTED, Submission, now
 
 CHUNK_ROWS = 1_000_000
+STREAM_ROWS = 500_000  # a CSV or Parquet file of more rows is streamed in parts (vigie/parts.py)
 
 
 @dataclass
@@ -71,7 +73,7 @@ def ingest_dataset(name: str, settings: Settings, log: Callable[[str], None] = l
                 report.rows_loaded += _load(chunk, typed, dataset, settings, con, report)
             log(f"{name}: {len(chunk)} files validated and stored ({report.rows_loaded:,} rows so far)")
             for sub in chunk:
-                sub.text = None  # memory stays bounded by one chunk
+                sub.text = sub.parts = None  # memory stays bounded by one chunk
         with report.timed("loading"):
             _finish_without_rows(without_rows, dataset, settings, con, report)
     return report
@@ -106,7 +108,7 @@ def _received(files, dataset: p.Dataset, con, report: IngestReport, without_rows
                 continue
             seen.setdefault(sub.submission_id, sub)
             report.submissions.append(sub)
-        if sub.text is None:
+        if sub.text is None and sub.parts is None:
             without_rows.append(sub)
         else:
             yield sub
@@ -133,41 +135,48 @@ def _read(sub: Submission, dataset: p.Dataset, limits: Limits, log: Callable[[st
     if not landing.is_supported(sub.file.path) and sub.file.path.suffix:
         sub.reject("file.format", [], f"format {sub.file.path.suffix} non pris en charge : envoyez du CSV, du XLSX ou du Parquet")
         return
-    try:
-        read = read_submission(sub.file.path, limits, frozenset(dataset.column_names))
-    except OverLimit as error:
-        log(f"{sub.file.name}: over a limit ({error})")
-        sub.reject("file.limits", [], str(error))
-        return
-    except UnreadableFile as error:
-        log(f"{sub.file.name}: unreadable ({error.detail or error})")
-        sub.reject("file.readable", [], f"fichier illisible : {error}")
-        return
-    except Exception as error:  # whatever a malformed file does to a reader, it must not stop the others
-        log(f"{sub.file.name}: unreadable ({type(error).__name__}: {without_cells(str(error))})")
-        sub.reject("file.readable", [], "fichier illisible : son contenu ne correspond pas à son format (CSV, XLSX ou "
-                                        "Parquet) ; enregistrez-le de nouveau depuis votre logiciel et renvoyez-le")
+    with _refusals(sub, log):  # a large file is split even when its header will be refused: its sender is answered
+        read = read_submission(sub.file.path, limits, frozenset(dataset.column_names), pieces_above=STREAM_ROWS)
+        if read.pieces is not None:
+            sub.parts = parts.split(read.pieces, read.rows, dataset, sub.submission_id, read.first_line)
+    if sub.findings:
         return
     text = read.frame
-    sub.sender = _sender(text, dataset)
+    sub.sender = _sender(sub.parts.sender_counts if sub.parts else parts.sender_counts(text, dataset), dataset)
     missing = [c.name for c in dataset.columns if c.required and c.name not in text.columns]
     if missing:
+        sub.parts = None
         sub.reject("file.required_columns", missing,
                    f"colonne(s) obligatoire(s) absente(s) de l'en-tête : {', '.join(missing)}{_where_header(read, missing)}")
         return
-    if text.height == 0:
+    sub.n_rows = sub.parts.n_rows if sub.parts else text.height
+    if sub.n_rows == 0:
+        sub.parts = None
         sub.reject("file.empty", [], "le fichier ne contient aucune ligne de données")
         return
     # Columns the protocol does not know may hold identifiers: named in the receipt, never stored.
     sub.extra_columns = [c for c in text.columns if c not in dataset.column_names]
-    sub.text = text.drop(sub.extra_columns).with_columns(
-        pl.lit(sub.submission_id).alias("_submission_id"),
-        (pl.int_range(pl.len(), dtype=pl.Int32) + read.first_line).alias("_line"),  # as the sender counts them
-    )
-    sub.n_rows = sub.text.height
-    if "atc_code" in sub.text.columns:
-        codes = set(sub.text["atc_code"].drop_nulls().str.to_uppercase().unique())
-        sub.notes = [note for code, note in sorted(ddd_conventions().items()) if code in codes]
+    if sub.parts is None:
+        sub.text = parts.numbered(text, dataset, sub.submission_id, read.first_line)
+    codes = sub.parts.atc_codes if sub.parts else parts.atc_codes(sub.text)
+    sub.notes = [note for code, note in sorted(ddd_conventions().items()) if code in codes]
+
+
+@contextmanager
+def _refusals(sub: Submission, log: Callable[[str], None]):
+    """A file over a limit, or that cannot be read, is rejected with the reason; the run goes on."""
+    try:
+        yield
+    except OverLimit as error:
+        log(f"{sub.file.name}: over a limit ({error})")
+        sub.reject("file.limits", [], str(error))
+    except UnreadableFile as error:
+        log(f"{sub.file.name}: unreadable ({error.detail or error})")
+        sub.reject("file.readable", [], f"fichier illisible : {error}")
+    except Exception as error:  # whatever a malformed file does to a reader, it must not stop the others
+        log(f"{sub.file.name}: unreadable ({type(error).__name__}: {without_cells(str(error))})")
+        sub.reject("file.readable", [], "fichier illisible : son contenu ne correspond pas à son format (CSV, XLSX ou "
+                                        "Parquet) ; enregistrez-le de nouveau depuis votre logiciel et renvoyez-le")
 
 
 HEADER_SEARCH_ROWS = 10
@@ -185,47 +194,67 @@ def _where_header(read, missing: list[str]) -> str:
     return ""
 
 
-def _sender(text: pl.DataFrame, dataset: p.Dataset) -> str:
+def _sender(counts: pl.DataFrame | None, dataset: p.Dataset) -> str:
     """Whom the receipt answers: the establishment or laboratory its rows name most often."""
     if not dataset.sender_column:
         return dataset.default_sender
-    if dataset.sender_column not in text.columns:
+    if counts is None:
         return "inconnu"
-    counts = text[dataset.sender_column].drop_nulls().str.to_uppercase().value_counts(sort=True)
     sender = quote(counts[0, 0], dataset, dataset.sender_column) if counts.height else MASK
     return "inconnu" if sender == MASK else landing.safe_name(sender)  # an identifier shifted in names no one
 
 
-def _chunks(pending: list[Submission]):
+def _chunks(pending: Iterable[Submission]) -> Iterator[list[Submission]]:
+    """Small files together, up to CHUNK_ROWS rows; a file read in parts alone."""
     chunk, rows = [], 0
     for sub in pending:
-        if chunk and rows + sub.n_rows > CHUNK_ROWS:
+        if chunk and (sub.parts or rows + sub.n_rows > CHUNK_ROWS):
             yield chunk
             chunk, rows = [], 0
         chunk.append(sub)
         rows += sub.n_rows
+        if sub.parts:
+            yield chunk
+            chunk, rows = [], 0
     if chunk:
         yield chunk
 
 
-def _typed(text: pl.DataFrame, dataset: p.Dataset) -> pl.DataFrame:
+def _typed(text: pl.DataFrame, dataset: p.Dataset, counts: pl.DataFrame | None = None) -> pl.DataFrame:
     typed = complete_columns(parse(text, dataset), dataset)
     typed = typed.with_columns(text.select("_submission_id", "_line"))
-    return add_rule_flags(typed, dataset)
+    return add_rule_flags(typed, dataset, counts)
 
 
-def _validate(chunk: list[Submission], dataset: p.Dataset, con) -> pl.DataFrame:
-    """Attaches findings to each submission of the chunk; returns the chunk's typed rows."""
-    text = pl.concat([s.text for s in chunk], how="diagonal_relaxed")
-    typed = _typed(text, dataset)
-    findings = validate_batch(typed, text, dataset)
-    if dataset.name == "spares_consumption":
-        rejected = {f.submission_id for f in findings if f.is_critical}
-        findings += plausibility.check_consumption(typed.filter(~pl.col("_submission_id").is_in(rejected)), con)
+def _texts(chunk: list[Submission]) -> Iterator[pl.DataFrame]:
+    if chunk[0].parts:
+        yield from chunk[0].parts.frames()
+    else:
+        yield pl.concat([s.text for s in chunk], how="diagonal_relaxed")
+
+
+def _typed_parts(chunk: list[Submission], dataset: p.Dataset) -> Iterator[tuple[pl.DataFrame, pl.DataFrame]]:
+    """The chunk's rows as text and typed: at once, or a part of a file read in parts at a time."""
+    counts = chunk[0].parts.spill_counts if chunk[0].parts else None
+    for text in _texts(chunk):
+        yield text, _typed(text, dataset, counts)
+
+
+def _validate(chunk: list[Submission], dataset: p.Dataset, con) -> Iterable[pl.DataFrame]:
+    """Attaches findings to each submission of the chunk; returns the chunk's typed rows, as one frame or (a file
+    read in parts) a part at a time, typed again."""
+    findings, plausibility_findings = [], []
+    for text, typed in _typed_parts(chunk, dataset):
+        part_findings = validate_batch(typed, text, dataset)
+        if dataset.name == "spares_consumption":
+            rejected = {f.submission_id for f in part_findings if f.is_critical}
+            plausibility_findings += plausibility.check_consumption(
+                typed.filter(~pl.col("_submission_id").is_in(rejected)), con)
+        findings += part_findings
     by_id = {s.submission_id: s for s in chunk}
-    for finding in findings:
+    for finding in merge_findings(findings) + plausibility_findings:
         by_id[finding.submission_id].findings.append(finding)
-    return typed
+    return (typed for _, typed in _typed_parts(chunk, dataset)) if chunk[0].parts else [typed]
 
 
 def _canonical_rows(typed: pl.DataFrame, subs: list[Submission], dataset: p.Dataset, settings: Settings) -> pl.DataFrame:
@@ -245,21 +274,27 @@ def _next_seq(con) -> int:
     return con.execute("SELECT coalesce(max(ingest_seq), 0) FROM raw.submissions").fetchall()[0][0] + 1
 
 
-def _load(chunk: list[Submission], typed: pl.DataFrame, dataset: p.Dataset, settings: Settings, con,
+def _load(chunk: list[Submission], typed_rows: Iterable[pl.DataFrame], dataset: p.Dataset, settings: Settings, con,
           report: IngestReport) -> int:
+    """The accepted rows of the chunk and the chunk's fate, in one transaction."""
     loaded = [s for s in chunk if s.is_loaded]
-    rows = _canonical_rows(typed, loaded, dataset, settings) if loaded else None
+    n_rows, keys = 0, []
     with warehouse.transaction(con):
         _assign(chunk, settings, con)
-        if rows is not None:
+        for typed in typed_rows if loaded else []:
+            rows = _canonical_rows(typed, loaded, dataset, settings)
             con.register("incoming_rows", rows.to_arrow())
             con.execute(f"INSERT INTO {warehouse.raw_table(dataset)} BY NAME SELECT * FROM incoming_rows")
             con.unregister("incoming_rows")
-            _record_keys(loaded, rows, dataset, con)
+            keys.append(rows.group_by("_submission_id", "_key").len("n_rows"))
+            n_rows += rows.height
+        if keys:
+            _record_keys(loaded, pl.concat(keys).group_by("_submission_id", "_key").agg(pl.col("n_rows").sum()),
+                         dataset, con)
         _record(chunk, dataset, settings, con)
     crash_point("after_chunk_insert")
     _store_files(chunk, dataset, settings, con, report)
-    return 0 if rows is None else rows.height
+    return n_rows
 
 
 def _assign(subs: list[Submission], settings: Settings, con) -> None:
@@ -272,10 +307,11 @@ def _assign(subs: list[Submission], settings: Settings, con) -> None:
         sub.stored_path = str(landing.stored_path(folder, sub.dataset, sub.submission_id, sub.file))
 
 
-def _record_keys(loaded: list[Submission], rows: pl.DataFrame, dataset: p.Dataset, con) -> None:
-    """A later submission supersedes, key by key, the current one; history stays in raw tables."""
+def _record_keys(loaded: list[Submission], key_rows: pl.DataFrame, dataset: p.Dataset, con) -> None:
+    """A later submission supersedes, key by key, the current one; history stays in raw tables. `key_rows`: the
+    rows of each submission and key."""
     seqs = pl.DataFrame({"_submission_id": [s.submission_id for s in loaded], "ingest_seq": [s.ingest_seq for s in loaded]})
-    keys = rows.group_by("_submission_id", "_key").len("n_rows").join(seqs, on="_submission_id")
+    keys = key_rows.join(seqs, on="_submission_id")
     con.register("incoming_keys", keys.to_arrow())
     con.execute("""
         UPDATE raw.submission_keys AS k SET superseded_by = i._submission_id

@@ -8,7 +8,7 @@ import os
 import re
 import zipfile
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -20,6 +20,7 @@ MIB = 2**20
 BLOCK = MIB  # what is read of a file at a time
 MAX_COMPRESSION_RATIO = 100  # sheet XML compresses 5 to 25 times; a zip bomb, a thousand
 SMALL_PART = MIB  # parts this small may compress well without harm
+EXCEL_ROWS = 1_048_576  # a sheet's rows in Excel, header included: calamine reads a sheet whole, so no more
 
 SPLIT = ("découpez l'envoi par année (un fichier par année) ; si une seule année dépasse déjà la limite, "
          "écrivez à l'équipe de la plateforme")
@@ -32,7 +33,7 @@ csv.field_size_limit(2**31 - 1)
 @dataclass(frozen=True)
 class Limits:
     max_file_bytes: int = 200 * MIB
-    max_rows: int = 1_000_000  # a validation chunk (ingest.CHUNK_ROWS): one file never costs more than one chunk
+    max_rows: int = 5_000_000  # a CSV or Parquet file this long is read in pieces and validated in parts
     max_columns: int = 32  # the widest dataset has 16 columns: room for as many extra ones
     max_expanded_bytes: int = 500 * MIB
 
@@ -60,23 +61,25 @@ class OverLimit(Exception):
     """The file is over a limit: the message, in French, names the limit and the file's value."""
 
 
-def check_file(path: Path, limits: Limits) -> None:
-    """Raises OverLimit before the file is read; a damaged file raises its library's own error."""
+def check_file(path: Path, limits: Limits) -> int:
+    """The file's data rows, counted before it is read; raises OverLimit for a file over a limit, and a damaged file
+    its library's own error."""
     suffix = path.suffix.lower()
     noun = "le classeur" if suffix == ".xlsx" else "le fichier"
     on_disk = path.stat().st_size
     if on_disk > limits.max_file_bytes:
         raise OverLimit(f"{noun} pèse {size(on_disk)}, au-delà de la limite de {size(limits.max_file_bytes)} ; {SPLIT}")
-    {".csv": _check_csv, ".xlsx": _check_xlsx, ".parquet": _check_parquet}[suffix](path, limits, noun)
+    return {".csv": _check_csv, ".xlsx": _check_xlsx, ".parquet": _check_parquet}[suffix](path, limits, noun)
 
 
-def _check_shape(rows: int, columns: int, limits: Limits, noun: str) -> None:
+def _check_shape(rows: int, columns: int, limits: Limits, noun: str) -> int:
     if rows > limits.max_rows:
         raise OverLimit(f"{noun} compte {number(rows, 0)} lignes de données, au-delà de la limite de "
                         f"{number(limits.max_rows, 0)} lignes ; {SPLIT}")
     if columns > limits.max_columns:
         raise OverLimit(f"{noun} compte {number(columns, 0)} colonnes, au-delà de la limite de "
                         f"{number(limits.max_columns, 0)} colonnes ; {PROTOCOL_COLUMNS}")
+    return rows
 
 
 def blocks(path: Path) -> Iterator[bytes]:
@@ -86,7 +89,7 @@ def blocks(path: Path) -> Iterator[bytes]:
             yield block
 
 
-def _check_csv(path: Path, limits: Limits, noun: str) -> None:
+def _check_csv(path: Path, limits: Limits, noun: str) -> int:
     """Lines end with LF, CR LF or a lone CR (old Macs): each counts once."""
     with path.open("rb") as stream:
         first = re.split(rb"[\r\n]", stream.readline(BLOCK), maxsplit=1)[0]
@@ -97,15 +100,15 @@ def _check_csv(path: Path, limits: Limits, noun: str) -> None:
         split_crlf = last == b"\r" and block.startswith(b"\n")  # a CR LF across two blocks
         lines += block.count(b"\n") + block.count(b"\r") - block.count(b"\r\n") - split_crlf
         last = block[-1:]
-    _check_shape(lines + (last not in b"\r\n") - 1, columns, limits, noun)
+    return _check_shape(lines + (last not in b"\r\n") - 1, columns, limits, noun)
 
 
-def _check_parquet(path: Path, limits: Limits, noun: str) -> None:
+def _check_parquet(path: Path, limits: Limits, noun: str) -> int:
     with path.open("rb") as stream, pq.ParquetFile(stream) as parquet:  # the footer alone
-        _check_shape(parquet.metadata.num_rows, len(parquet.schema_arrow), limits, noun)
+        return _check_shape(parquet.metadata.num_rows, len(parquet.schema_arrow), limits, noun)
 
 
-def _check_xlsx(path: Path, limits: Limits, noun: str) -> None:
+def _check_xlsx(path: Path, limits: Limits, noun: str) -> int:
     with zipfile.ZipFile(path) as archive:
         _refuse_bombs(archive, noun)
         sheet, shared_strings = first_sheet(archive)
@@ -114,10 +117,11 @@ def _check_xlsx(path: Path, limits: Limits, noun: str) -> None:
         if expanded > limits.max_expanded_bytes:
             raise OverLimit(f"{noun} se décompresse en {size(expanded)}, au-delà de la limite de "
                             f"{size(limits.max_expanded_bytes)} ; enregistrez-le en CSV ou {SPLIT}")
-        _check_sheet(archive, sheet, limits, noun)
+        rows = _check_sheet(archive, sheet, replace(limits, max_rows=min(limits.max_rows, EXCEL_ROWS - 1)), noun)
         if shared_strings:
             for _ in _tags(archive, shared_strings):  # calamine holds them all: their true size is checked too
                 pass
+    return rows
 
 
 def _refuse_bombs(archive: zipfile.ZipFile, noun: str) -> None:
@@ -154,7 +158,7 @@ DIMENSION = re.compile(rb'<dimension ref="(?:[A-Z]+\d+:)?([A-Z]+)(\d+)"')
 CELL_COLUMN = re.compile(rb'<c r="([A-Z]+)')
 
 
-def _check_sheet(archive: zipfile.ZipFile, sheet: str, limits: Limits, noun: str) -> None:
+def _check_sheet(archive: zipfile.ZipFile, sheet: str, limits: Limits, noun: str) -> int:
     """The sheet's declared extent first (its first bytes say it), then its rows and columns as streamed: writers
     may leave the extent out or wrong, and calamine builds the whole rectangle of cells."""
     rows = columns = 0
@@ -164,6 +168,7 @@ def _check_sheet(archive: zipfile.ZipFile, sheet: str, limits: Limits, noun: str
         rows += xml.count(b"<row ") + xml.count(b"<row>")
         columns = max([columns, *map(_column_number, set(CELL_COLUMN.findall(xml)))])
         _check_shape(rows - 1, columns, limits, noun)
+    return rows - 1
 
 
 def _column_number(letters: bytes) -> int:

@@ -6,6 +6,7 @@ import csv
 import io
 import re
 import zipfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
@@ -17,6 +18,7 @@ from vigie.limits import BLOCK, Limits, OverLimit, blocks, check_file, first_she
 
 SUPPORTED_SUFFIXES = (".csv", ".xlsx", ".parquet")
 UTF8_BOM = b"\xef\xbb\xbf"
+PIECE_ROWS = 100_000  # what is read at a time of a CSV file read in pieces
 DAMAGED = {
     ".csv": "fichier CSV illisible : enregistrez-le de nouveau en CSV depuis votre logiciel et renvoyez-le",
     ".xlsx": "classeur XLSX illisible ou endommagé : ouvrez-le dans votre tableur, enregistrez-le de nouveau au "
@@ -45,10 +47,13 @@ SAVE_AS = {
 @dataclass
 class Read:
     """A submitted file as text: its frame, the line of the file (or row of the sheet) of its first data row, and
-    the sheet that was read (XLSX)."""
+    the sheet that was read (XLSX). A CSV or Parquet file too large to be read at once comes as `pieces` of PIECE_ROWS rows,
+    read one after the other; `frame` then holds its header alone."""
     frame: pl.DataFrame
     first_line: int = 2
     sheet: str | None = None
+    pieces: Iterator[pl.DataFrame] | None = None
+    rows: int = 0  # as counted before the file is read (a CSV's lines)
 
 
 class UnreadableFile(Exception):
@@ -108,7 +113,7 @@ def _normalise_headers(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.rename({name: _header_name(name) for name in frame.columns})
 
 
-def _read_csv(path: Path, protocol_columns) -> Read:
+def _read_csv(path: Path, protocol_columns, in_pieces: bool = False) -> Read:
     encoding = encoding_of(path)
     with path.open(encoding=encoding, newline="") as text:
         header_line = text.readline().rstrip("\r\n")
@@ -120,11 +125,28 @@ def _read_csv(path: Path, protocol_columns) -> Read:
         raise UnreadableFile("séparateur tabulation : le protocole demande le point-virgule « ; » ou la virgule « , » ; "
                              "enregistrez le fichier au format CSV (séparateur point-virgule) depuis votre logiciel")
     _refuse_duplicated(header)
+    scan = pl.scan_csv(_csv_source(path, encoding), separator=separator, infer_schema=False,
+                       truncate_ragged_lines=False)
+    return _collected(scan, in_pieces, lambda: _csv_problem(path, encoding, separator))
+
+
+def _collected(scan: pl.LazyFrame, in_pieces: bool, problem: Callable[[], str]) -> Read:
+    """The file's rows as text, at once or PIECE_ROWS at a time (then given as `read_submission` gives a whole
+    file's). `problem`: what to tell the sender when its rows cannot be read."""
+    if in_pieces:
+        return Read(pl.DataFrame(schema=scan.collect_schema()), pieces=_pieces(scan, problem))
     try:
-        return Read(pl.read_csv(_csv_source(path, encoding), separator=separator, infer_schema=False,
-                                truncate_ragged_lines=False))
+        return Read(scan.collect())
     except pl.exceptions.PolarsError as error:
-        raise UnreadableFile(_csv_problem(path, encoding, separator), _detail(error)) from error
+        raise UnreadableFile(problem(), _detail(error)) from error
+
+
+def _pieces(scan: pl.LazyFrame, problem: Callable[[], str]) -> Iterator[pl.DataFrame]:
+    try:
+        for piece in scan.collect_batches(chunk_size=PIECE_ROWS):
+            yield _as_text(piece)
+    except pl.exceptions.PolarsError as error:
+        raise UnreadableFile(problem(), _detail(error)) from error
 
 
 def _csv_source(path: Path, encoding: str) -> Path | io.BytesIO:
@@ -207,24 +229,27 @@ def _first_row(path: Path) -> tuple[int, str]:
 NESTED = {pl.List: "liste", pl.Array: "tableau", pl.Struct: "structure", pl.Object: "objet"}
 
 
-def _read_parquet(path: Path, protocol_columns) -> Read:
+def _read_parquet(path: Path, protocol_columns, in_pieces: bool = False) -> Read:
     try:
-        frame = pl.read_parquet(_source(path))
+        scan = pl.scan_parquet(_source(path))
+        schema = scan.collect_schema()
     except Exception as error:
         raise UnreadableFile(DAMAGED[".parquet"], _detail(error)) from error
-    nested = {c: NESTED[dtype.base_type()] for c, dtype in frame.schema.items() if dtype.base_type() in NESTED}
+    nested = {c: NESTED[dtype.base_type()] for c, dtype in schema.items() if dtype.base_type() in NESTED}
     refused = [f"« {c} » ({kind})" for c, kind in nested.items() if _header_name(c) in protocol_columns]
     if refused:
         raise UnreadableFile(f"colonne(s) de type imbriqué : {', '.join(refused)} ; le protocole attend du texte, "
                              f"un nombre ou une date dans chaque cellule : exportez ces colonnes à plat")
-    return Read(frame.with_columns(
+    scan = scan.select(
         [pl.lit(None, pl.String).alias(c) if c in nested  # an extra column: named in the receipt, never read
-         else pl.col(c).dt.strftime("%Y-%m-%d") if frame.schema[c] in (pl.Date, pl.Datetime) else pl.col(c)
-         for c in frame.columns]
-    ).with_columns(pl.all().cast(pl.String)))
+         else pl.col(c).dt.strftime("%Y-%m-%d") if schema[c] in (pl.Date, pl.Datetime) else pl.col(c)
+         for c in schema]
+    ).with_columns(pl.all().cast(pl.String))
+    return _collected(scan, in_pieces, lambda: DAMAGED[".parquet"])
 
 
 READERS = {".csv": _read_csv, ".xlsx": _read_xlsx, ".parquet": _read_parquet}
+READ_IN_PIECES = {".csv", ".parquet"}  # a workbook is bounded by its format (EXCEL_ROWS) and the limits
 
 
 def _content_of(head: bytes) -> str:
@@ -245,25 +270,32 @@ def _refuse_disguised(path: Path, suffix: str) -> None:
         raise UnreadableFile(f"le fichier porte l'extension {suffix} mais c'est {what} ; {SAVE_AS[suffix]}")
 
 
-def _within_limits(path: Path, suffix: str, limits: Limits) -> None:
+def _within_limits(path: Path, suffix: str, limits: Limits) -> int:
     try:
-        check_file(path, limits)
+        return check_file(path, limits)
     except OverLimit:
         raise
     except Exception as error:  # whatever a damaged archive or footer raises while it is measured
         raise UnreadableFile(DAMAGED[suffix], _detail(error) if str(error) else repr(error)) from error
 
 
-def read_submission(path: Path, limits: Limits, protocol_columns=frozenset()) -> Read:
+def read_submission(path: Path, limits: Limits, protocol_columns=frozenset(), pieces_above: int | None = None) -> Read:
     """All columns as text, headers lower-cased and trimmed, empty cells null. A column of a nested type (Parquet) is
-    refused among `protocol_columns` and left empty elsewhere. Raises OverLimit for a file over a limit,
-    UnreadableFile for one that cannot be read."""
+    refused among `protocol_columns` and left empty elsewhere. A CSV or Parquet file of more than `pieces_above` rows
+    comes in pieces. Raises OverLimit for a file over a limit, UnreadableFile for one that cannot be read."""
     suffix = path.suffix.lower()
     if suffix not in READERS:
         raise UnreadableFile(f"format {suffix or '(aucun)'} non pris en charge : envoyez du CSV, du XLSX ou du Parquet")
     _refuse_disguised(path, suffix)
-    _within_limits(path, suffix, limits)
-    read = READERS[suffix](path, protocol_columns)
-    frame = _normalise_headers(read.frame)
-    read.frame = frame.with_columns(pl.col(c).str.strip_chars().replace("", None) for c in frame.columns)
+    rows = _within_limits(path, suffix, limits)
+    if suffix in READ_IN_PIECES and pieces_above and rows > pieces_above:
+        read = READERS[suffix](path, protocol_columns, in_pieces=True)
+    else:
+        read = READERS[suffix](path, protocol_columns)
+    read.frame, read.rows = _as_text(read.frame), rows
     return read
+
+
+def _as_text(frame: pl.DataFrame) -> pl.DataFrame:
+    frame = _normalise_headers(frame)
+    return frame.with_columns(pl.col(c).str.strip_chars().replace("", None) for c in frame.columns)

@@ -8,6 +8,7 @@ import polars as pl
 from quality.rules import CRITICAL, WARNING
 from quality.validate import Finding
 from vigie.landing import LandedFile
+from vigie.parts import Parts
 
 ACCEPTED, WARNED, REJECTED, DUPLICATE = "accepted", "accepted_with_warnings", "rejected", "duplicate"
 
@@ -18,6 +19,7 @@ class Submission:
     submission_id: str
     dataset: str
     text: pl.DataFrame | None = None
+    parts: Parts | None = None  # a large file's rows, read in parts instead of `text`
     sender: str = "inconnu"
     findings: list[Finding] = field(default_factory=list)
     duplicate_of_known: bool = False
