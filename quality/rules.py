@@ -208,6 +208,11 @@ def part_columns(dataset: p.Dataset) -> list[str]:
     return [column for column in groups[0] if all(column in group for group in groups)] if groups else []
 
 
+def part_of(dataset: p.Dataset, count: int) -> pl.Expr:
+    """Which of `count` parts a typed row goes to: rows alike in `part_columns` to the same, the others at random."""
+    return (pl.struct(part_columns(dataset) or ["_submission_id", "_line"]).hash(seed=0) % count).alias("_part")
+
+
 def _isolate_flags() -> dict[str, pl.Expr]:
     c = pl.col
     isolate = ROW_GROUPS["isolate_consistent"]

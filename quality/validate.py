@@ -1,20 +1,15 @@
 """Validates a batch of submissions of one dataset and returns findings per submission."""
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
-import numpy as np
 import polars as pl
 
 from quality.quoting import quoted
-from quality.rules import CRITICAL, part_columns, rules_for
+from quality.rules import CRITICAL, rules_for
 from quality.suites import run_suite
 from vigie.protocol import Dataset
 
 MAX_LINES_KEPT = 200
-# Great Expectations runs on pandas, whose copy of a batch costs far more than polars' columns: a batch is
-# validated a slice at a time, so that a file of millions of rows costs no more there than a slice.
-SLICE_ROWS = 250_000
 
 
 @dataclass
@@ -40,34 +35,18 @@ class Finding:
 def validate_batch(frame: pl.DataFrame, text_frame: pl.DataFrame, dataset: Dataset) -> list[Finding]:
     """`frame` holds typed columns and rule flags, `text_frame` the cells as written; both carry
     `_submission_id` and `_line`, row for row. Every failing row is attributed to its own submission."""
+    results = run_suite(dataset.name, _for_pandas(frame))
     rules = {rule.rule_id: rule for rule in rules_for(dataset)}
-    failing: dict[str, list[np.ndarray]] = {}
-    for rows in slices(frame, dataset):
-        for result in run_suite(dataset.name, _for_pandas(frame[rows])).results:
-            rule = rules[result.expectation_config.meta["rule_id"]]
-            failing.setdefault(rule.rule_id, [])  # the suite's order, whichever slice fails first
-            if result.success:
-                continue
-            indexes = result.result.get("unexpected_index_list")
-            if indexes is None:
-                raise RuntimeError(f"rule {rule.rule_id} could not be evaluated: {result.exception_info}")
-            failing[rule.rule_id].append(rows[np.asarray(indexes, dtype=np.int64)])
-    return [finding for rule_id, indexes in failing.items() if indexes
-            for finding in _findings_for(rules[rule_id], np.concatenate(indexes), text_frame, dataset)]
-
-
-def slices(frame: pl.DataFrame, dataset: Dataset) -> Iterator[np.ndarray]:
-    """The frame's row numbers, a slice of about SLICE_ROWS at a time. Rows that a rule compares fall in the same
-    slice (sliced by a hash of `part_columns`), so that a duplicate is found across a whole file."""
-    count = -(-frame.height // SLICE_ROWS)
-    if count <= 1:
-        yield np.arange(frame.height)
-        return
-    columns = part_columns(dataset)
-    part = pl.struct(columns).hash(seed=0) % count if columns else pl.int_range(pl.len()) // SLICE_ROWS
-    slice_of = frame.select(part.alias("slice"))["slice"].to_numpy()
-    order = np.argsort(slice_of, kind="stable")
-    yield from np.split(order, np.searchsorted(slice_of[order], np.arange(1, count)))
+    findings: list[Finding] = []
+    for result in results.results:
+        if result.success:
+            continue
+        rule = rules[result.expectation_config.meta["rule_id"]]
+        indexes = result.result.get("unexpected_index_list")
+        if indexes is None:
+            raise RuntimeError(f"rule {rule.rule_id} could not be evaluated: {result.exception_info}")
+        findings += _findings_for(rule, indexes, text_frame, dataset)
+    return findings
 
 
 def merge_findings(findings: list[Finding]) -> list[Finding]:
@@ -103,9 +82,9 @@ def _values(rows: pl.DataFrame, columns, dataset: Dataset) -> pl.Series:
     return cells.select(pl.concat_str(pl.all(), separator=" / ").alias("value"))["value"]
 
 
-def _findings_for(rule, indexes: np.ndarray, text_frame: pl.DataFrame, dataset: Dataset) -> list[Finding]:
+def _findings_for(rule, indexes: list[int], text_frame: pl.DataFrame, dataset: Dataset) -> list[Finding]:
     present = [name for name in dict.fromkeys(rule.columns) if name in text_frame.columns]
-    failing = text_frame.select("_submission_id", "_line", *present)[np.sort(indexes)]
+    failing = text_frame.select("_submission_id", "_line", *present)[sorted(indexes)]
     if rule.check == "not_null" and rule.column in present:  # a value that does not parse is a type error, not missing
         failing = failing.filter(pl.col(rule.column).is_null())
         if failing.is_empty():

@@ -21,7 +21,7 @@ from quality.validate import merge_findings, validate_batch
 from quality.rules import FLAG_PREFIX, add_rule_flags
 from vigie import delivery, landing, parts, protocol as p, warehouse
 from vigie.crash_points import crash_point
-from vigie.parsing import complete_columns, parse
+from vigie.parsing import typed_rows
 from vigie.pseudonym import check_key, pseudonymise
 from vigie.reference import ddd_conventions
 from vigie.limits import Limits, OverLimit
@@ -221,9 +221,7 @@ def _chunks(pending: Iterable[Submission]) -> Iterator[list[Submission]]:
 
 
 def _typed(text: pl.DataFrame, dataset: p.Dataset, counts: pl.DataFrame | None = None) -> pl.DataFrame:
-    typed = complete_columns(parse(text, dataset), dataset)
-    typed = typed.with_columns(text.select("_submission_id", "_line"))
-    return add_rule_flags(typed, dataset, counts)
+    return add_rule_flags(typed_rows(text, dataset), dataset, counts)
 
 
 def _texts(chunk: list[Submission]) -> Iterator[pl.DataFrame]:

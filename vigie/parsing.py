@@ -82,3 +82,9 @@ def complete_columns(typed: pl.DataFrame, dataset: p.Dataset) -> pl.DataFrame:
         [pl.lit(None, polars_type(c)).alias(c.name) for c in absent]
         + [pl.lit(True).alias(TYPE_ERROR_PREFIX + c.name) for c in absent if c.kind in POLARS_TYPES]
     )
+
+
+def typed_rows(text: pl.DataFrame, dataset: p.Dataset) -> pl.DataFrame:
+    """A file's rows typed (`parse`, then `complete_columns`), with their submission and line."""
+    typed = complete_columns(parse(text, dataset), dataset)
+    return typed.with_columns(text.select("_submission_id", "_line"))

@@ -12,12 +12,11 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from quality.rules import derived_columns, part_columns, spill_counts
-from quality.validate import SLICE_ROWS
+from quality.rules import derived_columns, part_of, spill_counts
 from vigie import protocol as p
-from vigie.parsing import complete_columns, parse
+from vigie.parsing import typed_rows
 
-PART_ROWS = SLICE_ROWS
+PART_ROWS = 250_000  # what Great Expectations validates at once of a file in parts (its pandas copy is large)
 
 
 @dataclass
@@ -57,17 +56,14 @@ def atc_codes(text: pl.DataFrame) -> set[str]:
 
 def split(pieces: Iterator[pl.DataFrame], expected_rows: int, dataset: p.Dataset, submission_id: str,
           first_line: int) -> Parts:
-    """`expected_rows` (the file's lines) sets how many parts; rows go to a part by a hash of `part_columns`."""
+    """`expected_rows` (the file's lines) sets how many parts."""
     count = max(1, -(-expected_rows // PART_ROWS))
-    columns = part_columns(dataset)
     parts = Parts([[] for _ in range(count)])
     senders, spills = [], []
     for piece in pieces:
         text = numbered(piece, dataset, submission_id, first_line + parts.n_rows)
-        typed = derived_columns(complete_columns(parse(text, dataset), dataset).with_columns(
-            text.select("_submission_id", "_line")), dataset)
-        part = (pl.struct(columns).hash(seed=0) if columns else pl.col("_line")) % count
-        text = text.with_columns(typed.select(part.alias("_part")))
+        typed = derived_columns(typed_rows(text, dataset), dataset)
+        text = text.with_columns(typed.select(part_of(dataset, count)))
         for (number,), rows in text.partition_by("_part", as_dict=True).items():
             parts.pieces[number].append(_compressed(rows.drop("_part")))
         senders.append(sender_counts(text, dataset))
