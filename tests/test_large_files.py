@@ -47,11 +47,11 @@ def _set(frame: pl.DataFrame, line: int, **cells) -> pl.DataFrame:
 def reading(request, monkeypatch):
     """Sizes shrunk; "in parts": every file of over 100 rows is read in pieces of 170 rows, into parts of about 200
     rows; "at once": the same file read whole. Yields the number of parts holding rows of each file split."""
-    from vigie import ingest, parts, reading
+    from vigie import parts
 
-    monkeypatch.setattr(reading, "PIECE_ROWS", 170)
-    monkeypatch.setattr(parts, "PART_ROWS", 200)
-    monkeypatch.setattr(ingest, "STREAM_ROWS", 100 if request.param == "in parts" else 10**9)
+    monkeypatch.setattr("vigie.reading.PIECE_ROWS", 170)
+    monkeypatch.setattr("vigie.parts.PART_ROWS", 200)
+    monkeypatch.setattr("vigie.ingest.STREAM_ROWS", 100 if request.param == "in parts" else 10**9)
     splits = []
     real_split = parts.split
 
