@@ -272,14 +272,14 @@ def _next_seq(con) -> int:
     return con.execute("SELECT coalesce(max(ingest_seq), 0) FROM raw.submissions").fetchall()[0][0] + 1
 
 
-def _load(chunk: list[Submission], typed_rows: Iterable[pl.DataFrame], dataset: p.Dataset, settings: Settings, con,
+def _load(chunk: list[Submission], typed_frames: Iterable[pl.DataFrame], dataset: p.Dataset, settings: Settings, con,
           report: IngestReport) -> int:
     """The accepted rows of the chunk and the chunk's fate, in one transaction."""
     loaded = [s for s in chunk if s.is_loaded]
     n_rows, keys = 0, []
     with warehouse.transaction(con):
         _assign(chunk, settings, con)
-        for typed in typed_rows if loaded else []:
+        for typed in typed_frames if loaded else []:
             rows = _canonical_rows(typed, loaded, dataset, settings)
             con.register("incoming_rows", rows.to_arrow())
             con.execute(f"INSERT INTO {warehouse.raw_table(dataset)} BY NAME SELECT * FROM incoming_rows")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from quality.rules import derived_columns, part_of, spill_counts
+from quality.rules import part_of, spill_counts
 from vigie import protocol as p
 from vigie.parsing import typed_rows
 
@@ -46,8 +46,7 @@ def sender_counts(text: pl.DataFrame, dataset: p.Dataset) -> pl.DataFrame | None
     """How many rows name each sender (upper-cased), most first."""
     if not dataset.sender_column or dataset.sender_column not in text.columns:
         return None
-    values = text[dataset.sender_column].drop_nulls().str.to_uppercase()
-    return values.value_counts(name="rows").sort("rows", values.name, descending=[True, False])
+    return _most_first(text[dataset.sender_column].drop_nulls().str.to_uppercase().value_counts(name="rows"))
 
 
 def atc_codes(text: pl.DataFrame) -> set[str]:
@@ -62,7 +61,7 @@ def split(pieces: Iterator[pl.DataFrame], expected_rows: int, dataset: p.Dataset
     senders, spills = [], []
     for piece in pieces:
         text = numbered(piece, dataset, submission_id, first_line + parts.n_rows)
-        typed = derived_columns(typed_rows(text, dataset), dataset)
+        typed = typed_rows(text, dataset).with_columns(p.row_year(dataset).alias(p.ROW_YEAR))  # what parts need
         text = text.with_columns(typed.select(part_of(dataset, count)))
         for (number,), rows in text.partition_by("_part", as_dict=True).items():
             parts.pieces[number].append(_compressed(rows.drop("_part")))
@@ -86,5 +85,9 @@ def _summed(counts: list[pl.DataFrame]) -> pl.DataFrame | None:
     if not counts:
         return None
     name = counts[0].columns[0]
-    return (pl.concat(counts).group_by(name).agg(pl.col("rows").sum())
-            .sort("rows", name, descending=[True, False]))
+    return _most_first(pl.concat(counts).group_by(name).agg(pl.col("rows").sum()))
+
+
+def _most_first(counts: pl.DataFrame) -> pl.DataFrame:
+    """Rows per value, most first, ties in the values' order (whom a receipt answers does not depend on chance)."""
+    return counts.sort("rows", counts.columns[0], descending=[True, False])
