@@ -1,6 +1,10 @@
 """The dbt project as Dagster assets: seeds, staging and intermediate views, marts, with dbt tests as checks."""
 
+import hashlib
 import os
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
 
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
@@ -12,10 +16,12 @@ from orchestration.resources import VigieResource
 from vigie import warehouse
 from vigie.crash_points import crash_point
 
+PARTIAL_PARSE = "partial_parse.msgpack"
+
 
 class DbtBuildConfig(dg.Config):
     rebuild: bool = Field(False, description="Build even when no accepted data, seed or model changed since the "
-                                             "last complete build.")
+                                             "last build of the same models.")
 
 
 def build_signature(con) -> str:
@@ -23,17 +29,30 @@ def build_signature(con) -> str:
     return f"{warehouse.accepted_data_version(con)}:{project_digest()}"
 
 
+def subset_signature(complete: str, selected: Iterable[dg.AssetKey]) -> str:
+    """A build of `selected` models only, on what a complete build of signature `complete` would read."""
+    models = "\n".join(sorted(key.to_user_string() for key in selected))
+    return f"{complete}:{hashlib.sha256(models.encode()).hexdigest()[:16]}"
+
+
+def up_to_date(last: str | None, complete: str, subset: str | None) -> bool:
+    """Nothing the build reads changed since the last one, which built every model or these ones."""
+    return last is not None and last in (complete, subset)
+
+
 @dbt_assets(manifest=vigie_dbt_project.manifest_path, project=vigie_dbt_project,
             dagster_dbt_translator=translator, pool="warehouse")
 def vigie_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, vigie: VigieResource,
                      config: DbtBuildConfig):
-    """A complete build is skipped when nothing it reads changed (a run that only rejected files, say): the models
-    are left as they are, nothing downstream runs, and nothing shows as changed."""
+    """A build is skipped when nothing it reads changed since the last build of every model or of the same ones (a
+    run that only rejected files, say): the models are left as they are, nothing downstream runs, and nothing shows
+    as changed."""
     settings = vigie.settings()
     with warehouse.connect(settings.warehouse_path) as con:
-        signature, last = build_signature(con), warehouse.last_dbt_build(con)
-    if signature == last and not context.is_subset and not config.rebuild:
-        context.log.info("No accepted data, seed or model changed since the last complete build: dbt not run.")
+        complete, last = build_signature(con), warehouse.last_dbt_build(con)
+    subset = subset_signature(complete, context.selected_asset_keys) if context.is_subset else None
+    if up_to_date(last, complete, subset) and not config.rebuild:
+        context.log.info("No accepted data, seed or model changed since the last build of these models: dbt not run.")
         return
     # dbt runs as a subprocess and finds the warehouse through its profile's env_var.
     os.environ["VIGIE_WAREHOUSE"] = str(settings.warehouse_path)
@@ -46,10 +65,22 @@ def vigie_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, vig
     except Exception:
         yield from with_row_counts(events, invocation.manifest, settings)
         raise
+    keep_parse_state(invocation.target_path)
     with warehouse.connect(settings.warehouse_path) as con:
         yield from with_row_counts(events, invocation.manifest, settings, con)
-        if not context.is_subset:  # reached only when every node built and passed its tests
-            warehouse.record_dbt_build(con, signature)
+        warehouse.record_dbt_build(con, subset or complete)  # reached only when every node built and passed
+
+
+def keep_parse_state(run_target: Path) -> None:
+    """The run's parse state becomes the one the next run starts from. The warehouse path is part of dbt's profile,
+    so a state parsed for another one (`vigie prepare`'s) is thrown away and the whole project parsed again: 3 s of
+    every build outside the default data directory."""
+    parsed = run_target / PARTIAL_PARSE
+    if parsed.exists():
+        kept = vigie_dbt_project.project_dir / vigie_dbt_project.target_path / PARTIAL_PARSE
+        scratch = kept.with_name(f".{PARTIAL_PARSE}.{os.getpid()}")
+        shutil.copyfile(parsed, scratch)
+        os.replace(scratch, kept)  # whole, whatever another run copies at the same time
 
 
 def with_row_counts(events, manifest, settings, con=None):

@@ -1,5 +1,6 @@
-"""Sensors: files that land are ingested (and the models rebuilt) within a minute; a participant's accepted
-submissions for a year rewrite its report of that year, and its region's output, as soon as the marts include them."""
+"""Sensors: files that land are ingested, and the models that depend on them rebuilt, within seconds; a participant's
+accepted submissions for a year rewrite its report of that year, and its region's output, as soon as the marts include
+them."""
 
 from collections import defaultdict
 from dataclasses import dataclass
@@ -8,13 +9,15 @@ import dagster as dg
 from dagster_dbt import get_asset_key_for_model
 
 from assets.dbt import vigie_dbt_models
-from assets.ingestion import ingestion_asset_keys
+from assets.ingestion import ingestion_asset_keys, ingestion_assets
 from orchestration.jobs import ingest_and_consolidate_job, regional_outputs_job, reports_job
 from orchestration.partitions import year_region_key, yearly_partitions
 from orchestration.resources import VigieResource
 from vigie.landing import pending_signature, strays
 
-SENSOR_INTERVAL_SECONDS = 30
+# A participant waits for both: the landing sensor only looks at the file system, the report sensor opens the warehouse.
+LANDING_INTERVAL_SECONDS = 5
+REPORTS_INTERVAL_SECONDS = 10
 # Datasets whose key is participant|year (an establishment or a laboratory) and that its report shows; the IAS
 # reports of an establishment are shown to its region's CPias.
 REPORTED_DATASETS = ("spares_activity", "spares_consumption", "isolates", "spiadi_bacteremia", "spiadi_exposure",
@@ -29,14 +32,18 @@ REGION_OF_PARTICIPANTS = """SELECT DISTINCT region_code FROM (
     WHERE region_code IS NOT NULL"""
 
 
-def _selection(datasets: list[str]) -> list[dg.AssetKey]:
-    """The datasets' ingestion assets and the dbt models (marts included, so reports can follow)."""
-    return [ingestion_asset_keys[d] for d in datasets] + list(vigie_dbt_models.keys)
+def landing_selection(datasets: list[str]) -> list[dg.AssetKey]:
+    """The datasets' ingestion assets and the dbt models that depend on them, marts included so that reports can
+    follow; the other models are left as they are until the nightly consolidation rebuilds everything."""
+    landed = [ingestion_asset_keys[d] for d in datasets]
+    downstream = dg.AssetSelection.assets(*landed).downstream().resolve([*ingestion_assets, vigie_dbt_models])
+    return landed + sorted((k for k in downstream if k in vigie_dbt_models.keys), key=lambda k: k.to_user_string())
 
 
-@dg.sensor(job=ingest_and_consolidate_job, minimum_interval_seconds=SENSOR_INTERVAL_SECONDS,
+@dg.sensor(job=ingest_and_consolidate_job, minimum_interval_seconds=LANDING_INTERVAL_SECONDS,
            default_status=dg.DefaultSensorStatus.RUNNING,
-           description="Watches landing/<dataset>/ and ingests new files, then rebuilds the dbt models.")
+           description="Watches landing/<dataset>/ and ingests new files, then rebuilds the dbt models that depend on "
+                       "them.")
 def landing_sensor(context: dg.SensorEvaluationContext, vigie: VigieResource):
     landing = vigie.settings().landing_dir
     for left in strays(landing, ingestion_asset_keys):  # never read; said at each evaluation until moved away
@@ -46,7 +53,7 @@ def landing_sensor(context: dg.SensorEvaluationContext, vigie: VigieResource):
     if not waiting:
         return dg.SkipReason("no file waiting in the landing area")
     run_key = "|".join(f"{d}:{signatures[d]}" for d in waiting)
-    return dg.RunRequest(run_key=run_key, asset_selection=_selection(waiting),
+    return dg.RunRequest(run_key=run_key, asset_selection=landing_selection(waiting),
                          tags={"vigie/trigger": "landing", "vigie/datasets": ",".join(waiting)})
 
 
@@ -83,7 +90,7 @@ def accepted_since(con, cursor: int) -> Accepted:
                     max(r[0] for r in rows), max(r[1] for r in rows))
 
 
-@dg.sensor(jobs=[reports_job, regional_outputs_job], minimum_interval_seconds=SENSOR_INTERVAL_SECONDS,
+@dg.sensor(jobs=[reports_job, regional_outputs_job], minimum_interval_seconds=REPORTS_INTERVAL_SECONDS,
            default_status=dg.DefaultSensorStatus.RUNNING,
            description="When a participant's submissions for a year are accepted and the marts rebuilt, rewrites its "
                        "report of that year, and the output of its region, without waiting for the annual run.")

@@ -45,9 +45,23 @@ def pipeline(tmp_path_factory, defs):
             only_rejected = job.execute_in_process(instance=instance, resources=resources)
             participation = defs.resolve_job_def("yearly_participation").execute_in_process(
                 instance=instance, resources=resources, partition_key="2024")
+            landed = _as_landing_sensor_runs(job, instance, settings)
             yield {"first": first, "second": second, "only_rejected": only_rejected, "after_second": after_second,
                    "participation": participation, "settings": settings,
-                   "snapshot": snapshot, "resources": resources}
+                   "snapshot": snapshot, "resources": resources, **landed}
+
+
+def _as_landing_sensor_runs(job, instance, settings) -> dict:
+    """A corrected file then a rejected one, each run with what landing_sensor selects for them (and the resources
+    of the definitions, which read the same environment: a subset of a job takes no others)."""
+    from orchestration.sensors import landing_selection
+
+    folder, runs = settings.landing_dir / "spares_activity", {}
+    for run, name, text in (("landed_corrected", "corrected.csv", with_cell("spares_activity", 0, "patient_days", "10500")),
+                            ("landed_rejected", "bad_after_correction.csv", with_cell("spares_activity", 2, "sector", "URG"))):
+        (folder / name).write_text(text, encoding="utf-8")
+        runs[run] = job.execute_in_process(instance=instance, asset_selection=landing_selection(["spares_activity"]))
+    return runs
 
 
 def _snapshot(path) -> dict:
@@ -169,6 +183,16 @@ def test_a_run_that_only_rejects_files_does_not_rebuild_the_models(pipeline):
     assert third["raw_spares_activity"].tags[version] == first["raw_spares_activity"].tags[version]
 
 
+def test_a_landed_file_rebuilds_the_models_that_depend_on_it_and_a_rejected_one_none(pipeline):
+    corrected, rejected = (_materialized(pipeline[run]) for run in ("landed_corrected", "landed_rejected"))
+    assert pipeline["landed_corrected"].success and pipeline["landed_rejected"].success
+    assert corrected["raw_spares_activity"].metadata["files_accepted"].value == 1
+    assert {"staging/stg_spares_activity", "marts/consumption_rates", "marts/report_participants"} <= set(corrected)
+    assert not {"staging/stg_isolates", "marts/resistance_rates", "reference/organisms"} & set(corrected)
+    assert rejected["raw_spares_activity"].metadata["files_rejected"].value == 1
+    assert set(rejected) == {"raw_spares_activity"}, "the models it selects were built on the same accepted data"
+
+
 def test_participation_partition(pipeline):
     assert pipeline["participation"].success
     con = duckdb.connect(str(pipeline["settings"].warehouse_path), read_only=True)
@@ -189,7 +213,10 @@ def test_landing_sensor_requests_the_datasets_waiting(defs, pipeline):
         assert isinstance(request, dg.RunRequest)
         selected = {k.to_user_string() for k in request.asset_selection}
         assert {k for k in selected if k.startswith("raw_")} == {"raw_icsha"}
-        assert {"staging/stg_icsha", "marts/consumption_rates"} <= selected, "the models follow, marts included"
+        assert {"staging/stg_icsha", "marts/icsha_results", "marts/report_participants"} <= selected, \
+            "the models that depend on the file follow, marts included"
+        assert not {"staging/stg_isolates", "marts/consumption_rates", "reference/organisms"} & selected, \
+            "the models that do not depend on it are left to the nightly consolidation"
     finally:
         (settings.landing_dir / "icsha" / "new.csv").unlink()
 
@@ -217,3 +244,16 @@ def test_weekly_schedule_requests_the_years_held_among_last_and_current(defs, pi
         assert [r.partition_key for r in tick(dt.datetime(2025, 3, 3, 6)).run_requests] == ["2024"]
         assert instance.get_dynamic_partitions("held_years") == ["2024"]
         assert "no data held for 2026 nor 2027" in tick(dt.datetime(2027, 3, 1, 6)).skip_message
+
+
+def test_a_build_is_up_to_date_after_a_complete_build_or_one_of_the_same_models():
+    from assets.dbt import subset_signature, up_to_date
+
+    complete = "3.7:abc"
+    models = subset_signature(complete, [dg.AssetKey(["marts", "a"]), dg.AssetKey(["staging", "b"])])
+    assert models == subset_signature(complete, [dg.AssetKey(["staging", "b"]), dg.AssetKey(["marts", "a"])])
+    assert up_to_date(complete, complete, models), "every model was built on the same data"
+    assert up_to_date(models, complete, models)
+    assert not up_to_date(subset_signature(complete, [dg.AssetKey("c")]), complete, models), "other models"
+    assert not up_to_date(models, complete, None), "a complete build after a subset builds"
+    assert not up_to_date("3.6:abc", complete, None) and not up_to_date(None, complete, None)

@@ -79,14 +79,17 @@ def cmd_demo(args) -> int:
 
 
 def cmd_bench(args) -> int:
-    from vigie.bench import command
+    from vigie.bench import command, latency
 
     settings = load_settings(demo=True)
     cache = Path(args.cache) if args.cache else settings.data_dir / "bench"
     cache.mkdir(parents=True, exist_ok=True)
     out = Path(args.out) if args.out else cache
     years = _years(args.years)
-    if args.curve:
+    if args.latency:
+        result = latency.measure(Path(args.latency), args.runs)
+        path = command.write_latency(result, out)
+    elif args.curve:
         summaries = command.curve([float(s) for s in args.curve.split(",")], args.runs, args.seed, years, cache)
         for summary in summaries:
             command.write(summary, out, f"bench_x{summary['scale']:g}")
@@ -202,6 +205,8 @@ def parser() -> argparse.ArgumentParser:
     bench.add_argument("--years", default="2025", help="data years, e.g. 2025 or 2019-2025")
     bench.add_argument("--seed", type=int, default=2026)
     bench.add_argument("--curve", help="scales of a scaling curve instead, e.g. 0.25,0.5,1,2 (without the kernel)")
+    bench.add_argument("--latency", metavar="DIR", help="instead, with the daemon's sensors running on DIR (kept by "
+                       "--keep): a corrected file to its report and a rejected file to its receipt, --runs times each")
     bench.add_argument("--no-kernel", action="store_true", help="skip the raw DuckDB kernel and its comparison")
     bench.add_argument("--cache", help="generated data and run folders (default: $VIGIE_DATA_DIR/bench)")
     bench.add_argument("--out", help="where bench_x<scale>.json and .md go (default: the cache folder)")

@@ -126,6 +126,7 @@ def summarise(scale: float, seed: int, years: list[int], samples: list[dict], ke
 
 
 def _write_whole(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.partial")
     partial.write_text(text, encoding="utf-8")
     partial.replace(path)
@@ -143,6 +144,12 @@ def write_curve(summaries: list[dict], out: Path) -> Path:
     _write_whole(out / "bench_curve.json", json.dumps(summaries, indent=2))
     _write_whole(out / "bench_curve.md", report.curve_markdown(summaries))
     return out / "bench_curve.md"
+
+
+def write_latency(result: dict, out: Path) -> Path:
+    _write_whole(out / "bench_latency.json", json.dumps(result, indent=2))
+    _write_whole(out / "bench_latency.md", report.latency_markdown(result))
+    return out / "bench_latency.md"
 
 
 def curve(scales: list[float], runs: int, seed: int, years: list[int], cache: Path) -> list[dict]:

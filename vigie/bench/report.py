@@ -1,4 +1,4 @@
-"""The benchmark's Markdown tables: stages, dbt layers, the kernel, memory and the scaling curve."""
+"""The benchmark's Markdown tables: stages, dbt layers, the kernel, memory, the scaling curve and latencies."""
 
 GIB = 2**30
 
@@ -63,4 +63,15 @@ def curve_markdown(summaries: list[dict]) -> str:
     lines = ["# vigie bench: scaling curve", "",
              f"Time relative to linear growth from {base['scale']:g}× (1.00 = linear).", ""]
     lines += _table(["scale", "isolate rows", "median (s)", "relative to linear", "peak (GiB)"], rows)
+    return "\n".join(lines) + "\n"
+
+
+def latency_markdown(result: dict) -> str:
+    runs = len(result["corrected_to_report"])
+    lines = ["# vigie bench: latencies with the daemon's sensors running", "",
+             f"Establishment {result['establishment']}, SPARES consumption; median of {runs}.", ""]
+    lines += _table(["from landing to", "median (s)", "runs (s)"], [
+        [label, _seconds(result[f"{key}_median"]), " / ".join(_seconds(s) for s in result[key])]
+        for label, key in (("a corrected file's report", "corrected_to_report"),
+                           ("a rejected file's receipt", "rejected_to_receipt"))])
     return "\n".join(lines) + "\n"
