@@ -89,12 +89,14 @@ def test_the_markdown_table_gives_medians_runs_and_the_kernel_ratio():
 
 
 def test_vigie_bench_runs_at_a_small_scale(tmp_path):
-    """CI runs the benchmark small, so that it cannot rot: every stage timed, the kernel equal to the marts."""
+    """CI runs the benchmark small, so that it cannot rot: every stage timed, the kernel equal to the marts; then the
+    latencies on the run it kept, with the daemon running."""
     import json
 
     from vigie.cli import main
 
-    assert main(["bench", "--scale", "0.005", "--runs", "1", "--cache", str(tmp_path)]) == 0
+    assert main(["bench", "--scale", "0.005", "--runs", "1", "--cache", str(tmp_path),
+                 "--keep", str(tmp_path / "kept")]) == 0
     summary = json.loads((tmp_path / "bench_x0.005.json").read_text(encoding="utf-8"))
     assert summary["all_succeeded"] and summary["kernel"]["equal"], summary.get("kernel")
     assert summary["rows"]["establishments"] == 18 and summary["rows"]["isolates"] > 0
@@ -103,3 +105,8 @@ def test_vigie_bench_runs_at_a_small_scale(tmp_path):
         assert seconds[stage] > 0, stage
     assert sum(seconds.values()) <= summary["wall_median"] and summary["peak_median_bytes"] > 2**20
     assert "| **whole run** |" in (tmp_path / "bench_x0.005.md").read_text(encoding="utf-8")
+
+    assert main(["bench", "--latency", str(tmp_path / "kept"), "--runs", "1", "--out", str(tmp_path)]) == 0
+    latency = json.loads((tmp_path / "bench_latency.json").read_text(encoding="utf-8"))
+    assert latency["corrected_to_report_median"] > latency["rejected_to_receipt_median"] > 0, latency
+    assert "| a corrected file's report |" in (tmp_path / "bench_latency.md").read_text(encoding="utf-8")

@@ -57,8 +57,10 @@ def _as_landing_sensor_runs(job, instance, settings) -> dict:
     from orchestration.sensors import landing_selection
 
     folder, runs = settings.landing_dir / "spares_activity", {}
-    for run, name, text in (("landed_corrected", "corrected.csv", with_cell("spares_activity", 0, "patient_days", "10500")),
-                            ("landed_rejected", "bad_after_correction.csv", with_cell("spares_activity", 2, "sector", "URG"))):
+    corrected = with_cell("spares_activity", 0, "patient_days", "10500")
+    rejected = with_cell("spares_activity", 2, "sector", "URG")
+    for run, name, text in (("landed_corrected", "corrected.csv", corrected),
+                            ("landed_rejected", "bad_after_correction.csv", rejected)):
         (folder / name).write_text(text, encoding="utf-8")
         runs[run] = job.execute_in_process(instance=instance, asset_selection=landing_selection(["spares_activity"]))
     return runs

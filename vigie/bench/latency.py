@@ -34,16 +34,16 @@ class Extraction:
 
 
 def an_accepted_extraction(settings: Settings) -> Extraction:
-    """The first accepted SPARES consumption file kept in the archive that a CSV reader takes back as written."""
+    """The first accepted SPARES consumption file kept in the archive (CSV, workbook or Parquet), as text."""
     from vigie.protocol import DATASETS
     from vigie.reading import read_submission
 
-    columns = frozenset(DATASETS[DATASET].column_names)
-    for path in sorted((settings.archive_dir / DATASET).glob("*.csv")):
-        text = read_submission(path, settings.limits, columns).frame
+    columns = DATASETS[DATASET].column_names
+    for path in sorted((settings.archive_dir / DATASET).glob("*")):
+        text = read_submission(path, settings.limits, frozenset(columns)).frame
         if set(columns) <= set(text.columns) and text.height:
-            return Extraction(text["finess"][0], text.select(DATASETS[DATASET].column_names))
-    raise RuntimeError(f"no accepted {DATASET} CSV file in {settings.archive_dir / DATASET}: run `vigie bench --keep`")
+            return Extraction(text["finess"][0], text.select(columns))
+    raise RuntimeError(f"no accepted {DATASET} file in {settings.archive_dir / DATASET}: run `vigie bench --keep`")
 
 
 def corrected(extraction: Extraction) -> pl.DataFrame:
@@ -51,8 +51,9 @@ def corrected(extraction: Extraction) -> pl.DataFrame:
     again would be answered as a duplicate), so a new report."""
     quantity = float(extraction.text["quantity"][0].replace(",", "."))
     raised = quantity + 1 + time.time_ns() // 10_000_000 % 100_000 / 100
+    first_row = pl.int_range(pl.len()) == 0
     return extraction.text.with_columns(
-        pl.when(pl.int_range(pl.len()) == 0).then(pl.lit(f"{raised:.2f}")).otherwise(pl.col("quantity")).alias("quantity"))
+        pl.when(first_row).then(pl.lit(f"{raised:.2f}")).otherwise(pl.col("quantity")).alias("quantity"))
 
 
 def land(settings: Settings, rows: pl.DataFrame, name: str) -> tuple[str, float]:
