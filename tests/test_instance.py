@@ -84,11 +84,11 @@ def test_postgres_half_configured_is_refused(tmp_path):
 
 
 def test_bench_runs_stay_on_sqlite(tmp_path, monkeypatch):
-    from vigie.bench.command import _child_environment
+    from vigie.bench.command import run_environment
 
     for name, value in ELSEWHERE.items():
         monkeypatch.setenv(name, value)
-    environment = _child_environment(tmp_path)
+    environment = run_environment(tmp_path)
     assert not [name for name in environment if name.startswith("DAGSTER_PG_")]
     assert prepare(tmp_path / "dagster_home", environment) == SQLITE
 

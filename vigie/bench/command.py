@@ -32,7 +32,7 @@ def cached_landing(cache: Path, seed: int, scale: float, years: list[int]) -> Pa
     return folder / "landing"
 
 
-def _child_environment(data_dir: Path) -> dict[str, str]:
+def run_environment(data_dir: Path) -> dict[str, str]:
     """A throwaway instance for each run: SQLite in its data directory, even where production sets DAGSTER_PG_*
     (benchmark runs have no place in the production runs history)."""
     kept = {name: value for name, value in os.environ.items() if not name.startswith("DAGSTER_PG_")}
@@ -44,7 +44,7 @@ def platform_run(landing: Path, data_dir: Path) -> dict:
     shutil.copytree(landing, data_dir / "landing", copy_function=os.link)
     started = time.perf_counter()
     child = subprocess.Popen([sys.executable, "-m", "vigie.bench.child", str(data_dir)],
-                             env=_child_environment(data_dir), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                             env=run_environment(data_dir), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     with PeakSampler(child.pid) as sampler:
         out, err = child.communicate()
     if child.returncode != 0:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import polars as pl
 
+from vigie.bench.command import run_environment
 from vigie.settings import PROJECT_ROOT, Settings
 
 DATASET = "spares_consumption"
@@ -101,12 +102,6 @@ def receipt_latency(settings: Settings, extraction: Extraction, number: int) -> 
                  f"the receipt of {identifier[:12]}") - landed_at
 
 
-def _environment(data_dir: Path) -> dict[str, str]:
-    kept = {name: value for name, value in os.environ.items() if not name.startswith("DAGSTER_PG_")}
-    return {**kept, "VIGIE_DATA_DIR": str(data_dir), "DAGSTER_HOME": str(data_dir / "dagster_home"),
-            "VIGIE_ENV": "demo"}
-
-
 def _dagster(name: str) -> str:
     return str(Path(sys.executable).with_name(name))
 
@@ -134,7 +129,7 @@ def measure(data_dir: Path, runs: int) -> dict:
     from vigie.runner import dagster_home
     from vigie.settings import load_settings
 
-    env = _environment(data_dir)
+    env = {**run_environment(data_dir), "VIGIE_ENV": "demo"}  # synthetic data: the demo key, as `vigie bench`
     os.environ.update({k: env[k] for k in ("VIGIE_DATA_DIR", "DAGSTER_HOME", "VIGIE_ENV")})
     settings = load_settings(demo=True)
     dagster_home(settings)
