@@ -65,22 +65,26 @@ def vigie_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, vig
     except Exception:
         yield from with_row_counts(events, invocation.manifest, settings)
         raise
-    keep_parse_state(invocation.target_path)
     with warehouse.connect(settings.warehouse_path) as con:
         yield from with_row_counts(events, invocation.manifest, settings, con)
         warehouse.record_dbt_build(con, subset or complete)  # reached only when every node built and passed
+    tidy(invocation.target_path)
 
 
-def keep_parse_state(run_target: Path) -> None:
-    """The run's parse state becomes the one the next run starts from. The warehouse path is part of dbt's profile,
-    so a state parsed for another one (`vigie prepare`'s) is thrown away and the whole project parsed again: 3 s of
-    every build outside the default data directory."""
-    parsed = run_target / PARTIAL_PARSE
-    if parsed.exists():
-        kept = vigie_dbt_project.project_dir / vigie_dbt_project.target_path / PARTIAL_PARSE
-        scratch = kept.with_name(f".{PARTIAL_PARSE}.{os.getpid()}")
-        shutil.copyfile(parsed, scratch)
-        os.replace(scratch, kept)  # whole, whatever another run copies at the same time
+def tidy(run_target: Path) -> None:
+    """After a build that passed, its parse state becomes the one the next build starts from, and the rest of its
+    folder (compiled SQL, run results: 10 to 30 MB, and the sensor builds for every file that lands) goes; a failed
+    build's folder stays, to be read. The warehouse path is part of dbt's profile, so a parse state of another one
+    (`vigie prepare`'s) is thrown away and the whole project parsed again: 3 s of every build outside the default
+    data directory."""
+    target = vigie_dbt_project.project_dir / vigie_dbt_project.target_path
+    if run_target.resolve().parent != target.resolve():
+        return  # not a run's own folder
+    if (run_target / PARTIAL_PARSE).exists():
+        scratch = target / f".{PARTIAL_PARSE}.{os.getpid()}"
+        shutil.copyfile(run_target / PARTIAL_PARSE, scratch)
+        os.replace(scratch, target / PARTIAL_PARSE)  # whole, whatever another build copies at the same time
+    shutil.rmtree(run_target, ignore_errors=True)
 
 
 def with_row_counts(events, manifest, settings, con=None):

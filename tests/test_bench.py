@@ -1,5 +1,7 @@
 """The benchmark's arithmetic (stages adding up to the wall time, medians, lineage) and a real small run."""
 
+import os
+
 import pytest
 
 from vigie.bench import lineage, report, stages
@@ -106,7 +108,9 @@ def test_vigie_bench_runs_at_a_small_scale(tmp_path):
     assert sum(seconds.values()) <= summary["wall_median"] and summary["peak_median_bytes"] > 2**20
     assert "| **whole run** |" in (tmp_path / "bench_x0.005.md").read_text(encoding="utf-8")
 
+    environment = dict(os.environ)
     assert main(["bench", "--latency", str(tmp_path / "kept"), "--runs", "1", "--out", str(tmp_path)]) == 0
+    assert dict(os.environ) == environment, "the daemon's environment is its own: the tests after keep theirs"
     latency = json.loads((tmp_path / "bench_latency.json").read_text(encoding="utf-8"))
     assert latency["corrected_to_report_median"] > latency["rejected_to_receipt_median"] > 0, latency
     assert "| a corrected file's report |" in (tmp_path / "bench_latency.md").read_text(encoding="utf-8")

@@ -166,6 +166,14 @@ def test_staging_views_hold_current_rows(pipeline):
     con.close()
 
 
+def test_a_build_that_passed_leaves_its_parse_state_and_no_folder(pipeline):
+    from orchestration.dbt_project import vigie_dbt_project
+
+    target = vigie_dbt_project.project_dir / vigie_dbt_project.target_path
+    assert pipeline["first"].success and (target / "partial_parse.msgpack").exists()
+    assert not list(target.glob(f"vigie_dbt_models-{pipeline['first'].run_id[:7]}-*"))
+
+
 def test_second_run_changes_nothing(pipeline):
     assert pipeline["second"].success
     assert pipeline["after_second"] == pipeline["snapshot"]

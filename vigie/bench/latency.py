@@ -14,7 +14,7 @@ import statistics
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import polars as pl
@@ -126,13 +126,13 @@ def _start_daemon(settings: Settings, env: dict[str, str], log: Path) -> subproc
 
 def measure(data_dir: Path, runs: int) -> dict:
     """Latencies (seconds) of `runs` corrected and rejected files on DATA_DIR, with the daemon running."""
-    from vigie.runner import dagster_home
+    from vigie.instance import prepare
     from vigie.settings import load_settings
 
+    # This process's environment is left as it is (the caller may be a test); the daemon gets the run's.
     env = {**run_environment(data_dir), "VIGIE_ENV": "demo"}  # synthetic data: the demo key, as `vigie bench`
-    os.environ.update({k: env[k] for k in ("VIGIE_DATA_DIR", "DAGSTER_HOME", "VIGIE_ENV")})
-    settings = load_settings(demo=True)
-    dagster_home(settings)
+    settings = replace(load_settings(demo=True), data_dir=data_dir.resolve())
+    prepare(Path(env["DAGSTER_HOME"]), env)
     extraction = an_accepted_extraction(settings)
     daemon = _start_daemon(settings, env, data_dir / "latency_daemon.log")
     report, receipt = [], []
