@@ -42,17 +42,18 @@ SCIENTIFIC_NAME = r"^([A-Z][a-z]+) [a-z]+\.?( [a-z]+\.?){0,2}$"
 LIBRARY_QUOTES = r"`[^`]*(`|$)|\"[^\"]*(\"|$)"  # closed or not
 
 
+# As series: a list given to `is_in` is converted again at each call (a millisecond a cell quoted, file by file).
 @lru_cache(maxsize=1)
-def _vocabulary() -> list[str]:
+def _vocabulary() -> pl.Series:
     names = organism_names()
     abbreviated = {f"{name[0]}. {name.split(' ', 1)[1]}" for name in names if " " in name}  # E. coli
     words = {code for codes in code_lists().values() for code in codes} | antibiotic_codes() | names | abbreviated
-    return sorted(_normalised(word) for word in words)
+    return pl.Series(sorted(_normalised(word) for word in words), dtype=pl.String)
 
 
 @lru_cache(maxsize=1)
-def _genera() -> list[str]:
-    return sorted({name.split(" ")[0] for name in organism_names() if " " in name})
+def _genera() -> pl.Series:
+    return pl.Series(sorted({name.split(" ")[0] for name in organism_names() if " " in name}), dtype=pl.String)
 
 
 def _normalised(text):
@@ -61,17 +62,23 @@ def _normalised(text):
     return text.str.strip_chars().str.replace_all(r"\s+", " ").str.to_uppercase()
 
 
+def _is_valid_finess(value: str | None) -> bool | None:
+    if value is None:
+        return None
+    return bool(re.match(FINESS_PATTERN, value)) and luhn_valid(value) and department_of(value) in code_lists()["department"]
+
+
 def _valid_finess(cell: pl.Expr) -> pl.Expr:
-    departments = code_lists()["department"]
-    valid = lambda v: bool(re.match(FINESS_PATTERN, v)) and luhn_valid(v) and department_of(v) in departments  # noqa: E731
-    return cell.str.to_uppercase().map_elements(valid, return_dtype=pl.Boolean, skip_nulls=True)
+    # By batch: polars reads the bytecode of an element-wise function at each call (a millisecond).
+    return cell.str.to_uppercase().map_batches(
+        lambda cells: pl.Series([_is_valid_finess(v) for v in cells], dtype=pl.Boolean), return_dtype=pl.Boolean)
 
 
 def _quotable(cell: pl.Expr, column: p.Column, names_participant: bool) -> pl.Expr:
     """True where `cell` has a shape that no patient identifier or name has in this column."""
     shapes = [
-        _normalised(cell).is_in(_vocabulary()),
-        cell.str.extract(SCIENTIFIC_NAME, 1).is_in(_genera()),
+        _normalised(cell).is_in(_vocabulary().implode()),
+        cell.str.extract(SCIENTIFIC_NAME, 1).is_in(_genera().implode()),
         cell.str.replace_all(r"[\s\u00a0\u202f]", "").str.contains(NUMBER),
         cell.str.contains(DATE),
     ]
@@ -84,17 +91,22 @@ def _quotable(cell: pl.Expr, column: p.Column, names_participant: bool) -> pl.Ex
     return pl.any_horizontal(shapes).fill_null(False)
 
 
-def quoted(cells: pl.Series, dataset: p.Dataset, name: str) -> pl.Series:
-    """The cells of column `name` as they may be quoted: as written, or MASK; empty cells stay null."""
+@lru_cache(maxsize=None)
+def _keep(dataset: p.Dataset, name: str) -> pl.Expr:
+    """Whether a cell of column `name` may be quoted; built once (building it took longer than applying it to a
+    file's sender)."""
     column = dataset.column(name)
     cell = pl.col("cell").str.strip_chars()
     if column.pseudonymised:
-        keep = pl.lit(False)
-    elif column.kind == p.CODES:
-        keep = cell.str.split("|").list.eval(_quotable(pl.element(), column, False)).list.all()
-    else:
-        keep = _quotable(cell, column, name == dataset.sender_column)
-    frame = pl.DataFrame({"cell": cells.cast(pl.String)}).with_columns(keep.alias("keep"))
+        return pl.lit(False)
+    if column.kind == p.CODES:
+        return cell.str.split("|").list.eval(_quotable(pl.element(), column, False)).list.all()
+    return _quotable(cell, column, name == dataset.sender_column)
+
+
+def quoted(cells: pl.Series, dataset: p.Dataset, name: str) -> pl.Series:
+    """The cells of column `name` as they may be quoted: as written, or MASK; empty cells stay null."""
+    frame = pl.DataFrame({"cell": cells.cast(pl.String)}).with_columns(_keep(dataset, name).alias("keep"))
     return frame.select(pl.when(pl.col("cell").is_null() | pl.col("keep")).then(pl.col("cell"))
                         .otherwise(pl.lit(MASK)).alias(cells.name))[cells.name]
 

@@ -164,7 +164,7 @@ def test_a_failing_disk_loses_no_receipt_and_no_quarantine(land, ingest, setting
     rejected_first = land("spares_activity", with_cell("spares_activity", 0, "sector", "URG"))
     accepted_first = land("spares_activity", VALID["spares_activity"])
     with monkeypatch.context() as patch:
-        patch.setattr(delivery, "write_atomically", _disk_full)
+        patch.setattr(delivery, "write_partial", _disk_full)
         report = ingest("spares_activity")
     assert len(report.undelivered) == 3, "two receipts, and the copy beside the quarantined file"
     assert all("No space left on device" in u for u in report.undelivered)

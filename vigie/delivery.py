@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import polars as pl
 
 from vigie import landing
 from vigie.receipts import render
+from vigie.warehouse import insert_rows
 from vigie.settings import Settings
 from vigie.submission import DUPLICATE, REJECTED, now
 
@@ -36,38 +38,61 @@ def receipt_paths(sub, settings: Settings) -> list[Path]:
 def record(con: duckdb.DuckDBPyConnection, subs: list, settings: Settings) -> None:
     """Within the transaction that records the submissions' fate; paths relative to the data directory, which may move."""
     stamp = now()
-    rows = [[sub.submission_id, sub.dataset, str(path.relative_to(settings.data_dir)), content, stamp]
+    rows = [[sub.submission_id, sub.dataset, str(path.relative_to(settings.data_dir)), content, stamp, None]
             for sub in subs for content in [render(sub)] for path in receipt_paths(sub, settings)]
-    if rows:
-        con.executemany("INSERT OR REPLACE INTO raw.pending_receipts VALUES (?, ?, ?, ?, ?, NULL)", rows)
+    insert_rows(con, "raw.pending_receipts", rows, replace=True)
 
 
-def write_atomically(path: Path, content: str) -> None:
-    """A reader finds the whole receipt or none."""
+def write_partial(path: Path, content: str) -> Path:
+    """The file's content beside it, under a name no reader looks for."""
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.partial")
     try:
-        with open(partial, "w", encoding="utf-8") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(partial, path)
-    finally:
+        partial.write_text(content, encoding="utf-8")
+    except OSError:
         partial.unlink(missing_ok=True)
+        raise
+    return partial
+
+
+def write_all_atomically(files: list[tuple[Path, str]]) -> dict[Path, OSError]:
+    """A reader finds each whole file or none: each is written beside its place, all reach the disk at once, then
+    each takes its place. (A flush to the disk per file cost 0.7 ms each: some 12 000 receipts a national year.)
+    Returns the files that could not be written, with the error."""
+    written, failed = [], {}
+    for path, content in files:
+        try:
+            written.append((write_partial(path, content), path))
+        except OSError as error:
+            failed[path] = error
+    if written:
+        os.sync()
+    for partial, path in written:
+        try:
+            os.replace(partial, path)
+        except OSError as error:
+            failed[path] = error
+            partial.unlink(missing_ok=True)
+    return failed
 
 
 def deliver(con: duckdb.DuckDBPyConnection, settings: Settings, dataset: str) -> list[Undelivered]:
     """Writes the dataset's pending receipts; those written leave the table, the others keep their error."""
     pending = con.execute("SELECT submission_id, path, content FROM raw.pending_receipts WHERE dataset = ? "
                           "ORDER BY recorded_at, path", [dataset]).fetchall()
-    undelivered = []
-    for submission_id, path, content in pending:
-        try:
-            write_atomically(settings.data_dir / path, content)
-        except OSError as error:
-            undelivered.append(Undelivered(path, error.strerror or str(error)))
-            con.execute("UPDATE raw.pending_receipts SET last_error = ? WHERE submission_id = ? AND path = ?",
-                        [str(undelivered[-1]), submission_id, path])
-        else:
-            con.execute("DELETE FROM raw.pending_receipts WHERE submission_id = ? AND path = ?", [submission_id, path])
+    failed = write_all_atomically([(settings.data_dir / path, content) for _, path, content in pending])
+    undelivered, delivered = [], []
+    for submission_id, path, _ in pending:
+        error = failed.get(settings.data_dir / path)
+        if error is None:
+            delivered.append((submission_id, path))
+            continue
+        undelivered.append(Undelivered(path, error.strerror or str(error)))
+        con.execute("UPDATE raw.pending_receipts SET last_error = ? WHERE submission_id = ? AND path = ?",
+                    [str(undelivered[-1]), submission_id, path])
+    if delivered:
+        con.register("delivered", pl.DataFrame(delivered, schema=["submission_id", "path"], orient="row"))
+        con.execute("DELETE FROM raw.pending_receipts p USING delivered d "
+                    "WHERE p.submission_id = d.submission_id AND p.path = d.path")
+        con.unregister("delivered")
     return undelivered

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -25,6 +25,7 @@ from vigie.parsing import typed_rows
 from vigie.pseudonym import check_key, pseudonymise
 from vigie.reference import ddd_conventions
 from vigie.limits import Limits, OverLimit
+from vigie.read_ahead import read_ahead
 from vigie.reading import UnreadableFile, read_submission
 from vigie.settings import Settings
 from vigie.submission import DUPLICATE, REJECTED, Submission, now
@@ -66,48 +67,64 @@ def ingest_dataset(name: str, settings: Settings, log: Callable[[str], None] = l
         for left in found.left:
             _leave(report, left, log)
         without_rows: list[Submission] = []
-        for chunk in _chunks(_received(found.files, dataset, con, report, without_rows, settings.limits, log)):
-            with report.timed("validation"):
-                typed = _validate(chunk, dataset, con)
-            with report.timed("loading"):
-                report.rows_loaded += _load(chunk, typed, dataset, settings, con, report)
-            log(f"{name}: {len(chunk)} files validated and stored ({report.rows_loaded:,} rows so far)")
-            for sub in chunk:
-                sub.text = sub.parts = None  # memory stays bounded by one chunk
+        with con.cursor() as reader, closing(read_ahead(_chunks(_received(
+                found.files, dataset, reader, report, without_rows, settings.limits, log)))) as chunks:
+            while chunk := _timed_next(chunks, report):
+                _ingest_chunk(chunk, dataset, settings, con, report, log)
+        report.left.sort(key=lambda left: left.path)  # entries are left by both threads
         with report.timed("loading"):
             _finish_without_rows(without_rows, dataset, settings, con, report)
     return report
 
 
+def _timed_next(chunks: Iterator[list[Submission]], report: IngestReport) -> list[Submission] | None:
+    """The next chunk; the time spent waiting for it is reading's (reading the files meanwhile is not)."""
+    with report.timed("reading"):
+        return next(chunks, None)
+
+
+def _ingest_chunk(chunk: list[Submission], dataset: p.Dataset, settings: Settings, con, report: IngestReport,
+                  log: Callable[[str], None]) -> None:
+    with report.timed("validation"):
+        typed = _validate(chunk, dataset, con)
+    with report.timed("loading"):
+        report.rows_loaded += _load(chunk, typed, dataset, settings, con, report)
+    log(f"{dataset.name}: {len(chunk)} files validated and stored ({report.rows_loaded:,} rows so far)")
+    for sub in chunk:
+        sub.text = sub.parts = None  # memory stays bounded by two chunks
+
+
 def _received(files, dataset: p.Dataset, con, report: IngestReport, without_rows: list[Submission], limits: Limits,
               log):
     """Yields the readable new submissions one by one; duplicates (the same bytes already ingested, or twice
-    in this batch), unreadable files and files over a limit go to `without_rows`."""
+    in this batch), unreadable files and files over a limit go to `without_rows`. Runs on the read-ahead thread,
+    with its own cursor `con`."""
     seen: dict[str, Submission] = {}
+    recorded = set(con.sql("SELECT submission_id FROM raw.submissions").pl()["submission_id"])  # not a query a file
     for file in files:
-        with report.timed("reading"):
-            try:
-                sub = Submission(file, landing.submission_id(file.path), dataset.name)
-            except OSError as error:
-                _leave(report, landing.Left(file.path, landing.VANISHED.format(error=error.strerror or error)), log)
-                continue
-            known = con.execute("SELECT stored_path, sender, n_rows, received_at FROM raw.submissions "
-                                "WHERE submission_id = ?", [sub.submission_id]).fetchall()
-            if known and _finish_move(file, known[0][0], report):
-                continue
-            if known or sub.submission_id in seen:  # answered as the first copy was, and not read again
-                first = seen.get(sub.submission_id)
-                sub.duplicate_of_known = True
-                sub.sender, sub.n_rows, sub.first_received = \
-                    known[0][1:] if known else (first.sender, first.n_rows, first.file.received_at)
-            else:
-                _read(sub, dataset, limits, log)
-                crash_point("reading")
-            if file.changed():  # written to while it was read: what was read is not what was sent
-                _leave(report, landing.Left(file.path, landing.CHANGED), log)
-                continue
-            seen.setdefault(sub.submission_id, sub)
-            report.submissions.append(sub)
+        try:
+            sub = Submission(file, landing.submission_id(file.path), dataset.name)
+        except OSError as error:
+            _leave(report, landing.Left(file.path, landing.VANISHED.format(error=error.strerror or error)), log)
+            continue
+        known = con.execute("SELECT stored_path, sender, n_rows, received_at FROM raw.submissions "
+                            "WHERE submission_id = ?", [sub.submission_id]).fetchall() \
+            if sub.submission_id in recorded else []
+        if known and _finish_move(file, known[0][0], report):
+            continue
+        if known or sub.submission_id in seen:  # answered as the first copy was, and not read again
+            first = seen.get(sub.submission_id)
+            sub.duplicate_of_known = True
+            sub.sender, sub.n_rows, sub.first_received = \
+                known[0][1:] if known else (first.sender, first.n_rows, first.file.received_at)
+        else:
+            _read(sub, dataset, limits, log)
+            crash_point("reading")
+        if file.changed():  # written to while it was read: what was read is not what was sent
+            _leave(report, landing.Left(file.path, landing.CHANGED), log)
+            continue
+        seen.setdefault(sub.submission_id, sub)
+        report.submissions.append(sub)
         if sub.text is None and sub.parts is None:
             without_rows.append(sub)
         else:
@@ -336,12 +353,12 @@ def _record_keys(loaded: list[Submission], key_rows: pl.DataFrame, dataset: p.Da
 def _record(subs: list[Submission], dataset: p.Dataset, settings: Settings, con) -> None:
     stamp = now()
     receipts = [[s.submission_id, dataset.name, s.file.name, s.file.received_at, stamp, s.status] for s in subs]
-    con.executemany("INSERT INTO raw.receipts VALUES (?, ?, ?, ?, ?, ?)", receipts)
+    warehouse.insert_rows(con, "raw.receipts", receipts)
     processed = [s for s in subs if s.status != DUPLICATE]
     delivery.record(con, subs, settings)  # duplicates are answered too
     if not processed:
         return
-    con.executemany("INSERT INTO raw.submissions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+    warehouse.insert_rows(con, "raw.submissions", [
         [s.submission_id, dataset.name, s.file.name, s.sender, s.file.received_at, stamp, s.ingest_seq,
          s.status, s.n_rows, s.count("critical"), s.count("warning"), s.extra_columns, s.stored_path]
         for s in processed
@@ -351,8 +368,7 @@ def _record(subs: list[Submission], dataset: p.Dataset, settings: Settings, con)
          f.message, f.n_failing, f.lines, f.values, stamp]
         for s in processed for f in s.findings
     ]
-    if findings:
-        con.executemany("INSERT INTO quality.validation_results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", findings)
+    warehouse.insert_rows(con, "quality.validation_results", findings)
 
 
 def _store_files(subs: list[Submission], dataset: p.Dataset, settings: Settings, con, report: IngestReport) -> None:
