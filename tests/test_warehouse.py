@@ -44,3 +44,17 @@ def test_a_busy_warehouse_is_reported_once_the_wait_is_over(tmp_path):
         with warehouse.connect(path, read_only=True, wait_seconds=0):
             pass
     holder.wait()
+
+
+def test_rows_are_inserted_in_one_statement_in_the_order_of_the_table_columns(tmp_path):
+    import datetime as dt
+
+    with warehouse.connect(tmp_path / "w.duckdb") as con:
+        con.execute("CREATE TABLE raw.sample (name VARCHAR, lines INTEGER[], recorded_at TIMESTAMPTZ, note VARCHAR, "
+                    "PRIMARY KEY (name))")
+        at = dt.datetime(2025, 3, 1, 12, tzinfo=dt.UTC)
+        warehouse.insert_rows(con, "raw.sample", [["a", [2, 3], at, None], ["b", [], at, None]])
+        warehouse.insert_rows(con, "raw.sample", [["a", [4], at, "again"]], replace=True)
+        warehouse.insert_rows(con, "raw.sample", [])
+        rows = con.execute("SELECT name, lines, note FROM raw.sample ORDER BY name").fetchall()
+    assert rows == [("a", [4], "again"), ("b", [], None)]
