@@ -70,13 +70,38 @@ def write_reports(settings: Settings, year: int, participants: list[str] | None 
                   kinds: list[mechanism.ReportKind] = PARTICIPANT_REPORT_KINDS) -> WriteSummary:
     """Reports of `year` of each of `kinds`: of `participants`, or of every participant with data."""
     summary = WriteSummary()
-    for kind in kinds:
-        _write_kind(settings, kind, year, participants, log, summary)
+    with _Renderers() as renderers:
+        for kind in kinds:
+            _write_kind(settings, kind, year, participants, log, summary, renderers)
     return summary
 
 
+class _Renderers:
+    """The pool of processes that render reports, started when many are to be rendered and kept for every kind (each
+    process starts in seconds: imports, fonts, the chart engine)."""
+
+    def __init__(self):
+        self.workers = max(1, multiprocessing.cpu_count())
+        self._pool: ProcessPoolExecutor | None = None
+
+    def pool(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            # Spawned, not forked (the caller runs threads); niced, so that ingestion and sensors keep their share
+            # of the CPU.
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                             initializer=os.nice, initargs=(10,))
+        return self._pool
+
+    def __enter__(self) -> "_Renderers":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+
+
 def _write_kind(settings: Settings, kind: mechanism.ReportKind, year: int, participants: list[str] | None,
-                log: Callable[[str], None], summary: WriteSummary) -> None:
+                log: Callable[[str], None], summary: WriteSummary, renderers: _Renderers) -> None:
     # Read in seconds, then the warehouse is free again while the reports are rendered: no run waits for them.
     with warehouse.connect(settings.warehouse_path, read_only=True, wait_seconds=LOAD_WAIT_SECONDS) as con:
         targets = mechanism.participants_with_data(con, kind, year)
@@ -94,7 +119,7 @@ def _write_kind(settings: Settings, kind: mechanism.ReportKind, year: int, parti
             pending.append((key, version, data))
     log(f"{kind.participant_kind} reports {year}: {len(pending)} to write, {len(everyone) - len(pending)} unchanged")
     received = {key: data.row["data_received_until"] for key, _, data in pending}
-    for key, version, files in _render_all(kind, pending):
+    for key, version, files in _render_all(kind, pending, renderers):
         if publish(_link(settings, kind, *key), files, version).written:  # not by a concurrent run before this one
             feedback.record(settings, kind.participant_kind, key, received[key], version)
             summary.written.append(key)
@@ -120,21 +145,18 @@ def _render(editions: list[tuple[str, Report]]) -> dict[str, bytes]:
     return files
 
 
-def _render_all(kind: mechanism.ReportKind, pending: list):
+def _render_all(kind: mechanism.ReportKind, pending: list, renderers: _Renderers):
     """(key, version, files) of each pending report, rendered by a pool of processes when there are many."""
     if len(pending) < PARALLEL_FROM:
         for key, version, data in pending:
             yield key, version, _render(_editions(kind, data))
         return
-    workers = max(1, multiprocessing.cpu_count())
-    # Spawned, not forked (the caller runs threads); niced, so that ingestion and sensors keep their share of the CPU.
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=os.nice,
-                             initargs=(10,)) as pool:
-        in_flight: list[tuple[tuple, str, Future]] = []
-        for key, version, data in pending:
-            in_flight.append((key, version, pool.submit(_render, _editions(kind, data))))
-            while len(in_flight) > 2 * workers:
-                key, version, future = in_flight.pop(0)
-                yield key, version, future.result()
-        for key, version, future in in_flight:
+    pool = renderers.pool()
+    in_flight: list[tuple[tuple, str, Future]] = []
+    for key, version, data in pending:
+        in_flight.append((key, version, pool.submit(_render, _editions(kind, data))))
+        while len(in_flight) > 2 * renderers.workers:
+            key, version, future = in_flight.pop(0)
             yield key, version, future.result()
+    for key, version, future in in_flight:
+        yield key, version, future.result()
