@@ -30,7 +30,7 @@ from vigie.reading import UnreadableFile, read_submission
 from vigie.settings import Settings
 from vigie.submission import DUPLICATE, REJECTED, Submission, now
 
-CHUNK_ROWS = 750_000  # two chunks in memory, one read ahead: 2.6 GiB at most for the isolates (1 M rows: 3.0)
+CHUNK_ROWS = 1_000_000
 STREAM_ROWS = 500_000  # a CSV or Parquet file of more rows is streamed in parts (vigie/parts.py)
 
 
@@ -55,13 +55,6 @@ class IngestReport:
         return [s for s in self.submissions if s.status == status]
 
 
-@dataclass
-class Batch:
-    """Rows validated together: the cells as written, and typed with the rule flags."""
-    text: pl.DataFrame
-    typed: pl.DataFrame
-
-
 def ingest_dataset(name: str, settings: Settings, log: Callable[[str], None] = lambda _: None) -> IngestReport:
     dataset = p.DATASETS[name]
     key = settings.ingestion_key()  # refused before anything is read
@@ -74,26 +67,26 @@ def ingest_dataset(name: str, settings: Settings, log: Callable[[str], None] = l
         for left in found.left:
             _leave(report, left, log)
         without_rows: list[Submission] = []
-        with con.cursor() as reader, closing(read_ahead(_prepared(_chunks(_received(
-                found.files, dataset, reader, report, without_rows, settings.limits, log)), dataset))) as chunks:
-            while prepared := _timed_next(chunks, report):
-                _ingest_chunk(*prepared, dataset, settings, con, report, log)
+        with con.cursor() as reader, closing(read_ahead(_chunks(_received(
+                found.files, dataset, reader, report, without_rows, settings.limits, log)))) as chunks:
+            while chunk := _timed_next(chunks, report):
+                _ingest_chunk(chunk, dataset, settings, con, report, log)
         report.left.sort(key=lambda left: left.path)  # entries are left by both threads
         with report.timed("loading"):
             _finish_without_rows(without_rows, dataset, settings, con, report)
     return report
 
 
-def _timed_next(chunks: Iterator, report: IngestReport):
+def _timed_next(chunks: Iterator[list[Submission]], report: IngestReport) -> list[Submission] | None:
     """The next chunk; the time spent waiting for it is reading's (reading the files meanwhile is not)."""
     with report.timed("reading"):
         return next(chunks, None)
 
 
-def _ingest_chunk(chunk: list[Submission], batches: list[Batch] | None, dataset: p.Dataset, settings: Settings, con,
-                  report: IngestReport, log: Callable[[str], None]) -> None:
+def _ingest_chunk(chunk: list[Submission], dataset: p.Dataset, settings: Settings, con, report: IngestReport,
+                  log: Callable[[str], None]) -> None:
     with report.timed("validation"):
-        typed = _validate(chunk, batches, dataset, con)
+        typed = _validate(chunk, dataset, con)
     with report.timed("loading"):
         report.rows_loaded += _load(chunk, typed, dataset, settings, con, report)
     log(f"{dataset.name}: {len(chunk)} files validated and stored ({report.rows_loaded:,} rows so far)")
@@ -255,38 +248,28 @@ def _texts(chunk: list[Submission]) -> Iterator[pl.DataFrame]:
         yield pl.concat([s.text for s in chunk], how="diagonal_relaxed")
 
 
-def _batches(chunk: list[Submission], dataset: p.Dataset) -> Iterator[Batch]:
-    """The chunk's rows: at once, or a part of a file read in parts at a time."""
+def _typed_parts(chunk: list[Submission], dataset: p.Dataset) -> Iterator[tuple[pl.DataFrame, pl.DataFrame]]:
+    """The chunk's rows as text and typed: at once, or a part of a file read in parts at a time."""
     counts = chunk[0].parts.spill_counts if chunk[0].parts else None
     for text in _texts(chunk):
-        yield Batch(text, _typed(text, dataset, counts))
+        yield text, _typed(text, dataset, counts)
 
 
-def _prepared(chunks: Iterator[list[Submission]], dataset: p.Dataset) -> Iterator[tuple[list[Submission], list | None]]:
-    """On the read-ahead thread, a chunk of small files is typed too (polars, mostly outside the GIL: a quarter of
-    the validation of a million rows); a file read in parts is typed a part at a time, as it is validated, so that
-    memory stays bounded."""
-    for chunk in chunks:
-        yield chunk, None if chunk[0].parts else list(_batches(chunk, dataset))
-
-
-def _validate(chunk: list[Submission], batches: list[Batch] | None, dataset: p.Dataset, con) -> Iterable[pl.DataFrame]:
+def _validate(chunk: list[Submission], dataset: p.Dataset, con) -> Iterable[pl.DataFrame]:
     """Attaches findings to each submission of the chunk; returns the chunk's typed rows, as one frame or (a file
     read in parts) a part at a time, typed again."""
     findings, plausibility_findings = [], []
-    for batch in batches or _batches(chunk, dataset):
-        part_findings = validate_batch(batch.typed, batch.text, dataset)
+    for text, typed in _typed_parts(chunk, dataset):
+        part_findings = validate_batch(typed, text, dataset)
         if dataset.name == "spares_consumption":
             rejected = {f.submission_id for f in part_findings if f.is_critical}
             plausibility_findings += plausibility.check_consumption(
-                batch.typed.filter(~pl.col("_submission_id").is_in(rejected)), con)
+                typed.filter(~pl.col("_submission_id").is_in(rejected)), con)
         findings += part_findings
     by_id = {s.submission_id: s for s in chunk}
     for finding in merge_findings(findings) + plausibility_findings:
         by_id[finding.submission_id].findings.append(finding)
-    if chunk[0].parts:
-        return (batch.typed for batch in _batches(chunk, dataset))
-    return [batch.typed for batch in batches]
+    return (typed for _, typed in _typed_parts(chunk, dataset)) if chunk[0].parts else [typed]
 
 
 def _canonical_rows(typed: pl.DataFrame, subs: list[Submission], dataset: p.Dataset, settings: Settings) -> pl.DataFrame:
