@@ -65,7 +65,8 @@ def _normalised(text):
 def _is_valid_finess(value: str | None) -> bool | None:
     if value is None:
         return None
-    return bool(re.match(FINESS_PATTERN, value)) and luhn_valid(value) and department_of(value) in code_lists()["department"]
+    departments = code_lists()["department"]
+    return bool(re.match(FINESS_PATTERN, value)) and luhn_valid(value) and department_of(value) in departments
 
 
 def _valid_finess(cell: pl.Expr) -> pl.Expr:

@@ -3,7 +3,8 @@
 Files are validated together in chunks (one Great Expectations run amortised over many small files),
 yet every finding, status and key belongs to its own submission; a large CSV or Parquet file is a chunk of its
 own, streamed in parts (vigie/parts.py). Each chunk is written in one transaction before its files leave the
-landing area, so a run killed midway is simply run again.
+landing area, so a run killed midway is simply run again. The next chunk's files are read on another thread
+(vigie/read_ahead.py) while a chunk is validated and loaded.
 """
 
 import time
@@ -39,7 +40,8 @@ class IngestReport:
     dataset: str
     submissions: list[Submission] = field(default_factory=list)
     rows_loaded: int = 0
-    seconds: Counter = field(default_factory=Counter)  # reading, validation, loading: where ingestion's time goes
+    # Where ingestion's time goes: validation, loading, and reading, the wait for files read ahead on another thread
+    seconds: Counter = field(default_factory=Counter)
     undelivered: list[str] = field(default_factory=list)  # outputs that could not be written, and why (retried)
     left: list[landing.Left] = field(default_factory=list)  # entries of the dataset's folder that are not submissions
 
@@ -91,7 +93,7 @@ def _ingest_chunk(chunk: list[Submission], dataset: p.Dataset, settings: Setting
         report.rows_loaded += _load(chunk, typed, dataset, settings, con, report)
     log(f"{dataset.name}: {len(chunk)} files validated and stored ({report.rows_loaded:,} rows so far)")
     for sub in chunk:
-        sub.text = sub.parts = None  # memory stays bounded by two chunks
+        sub.text = sub.parts = None  # memory stays bounded by two chunks: this one and the one read ahead
 
 
 def _received(files, dataset: p.Dataset, con, report: IngestReport, without_rows: list[Submission], limits: Limits,
