@@ -19,19 +19,19 @@ from vigie.publish import publish_folder
                 "the eight EARS-Net pathogens, one row per antibiotic), `esac_net_hospital_consumption.csv` and "
                 "`esac_net_community_consumption.csv` (ESAC-Net, AMCLIGHT: DDD per ATC code and route; DID in the "
                 "community) and `ears_net_non_codables.csv` (the isolates whose unit type, patient type or "
-                "specimen has no EARS-Net code, with file, line and reason, in French). Each export passes its own "
-                "expectation suite before anything is written; published atomically.",
+                "specimen has no EARS-Net code, with file, line and reason, in French). Each export is read a quarter "
+                "of a million rows at a time, each passing its own expectation suite before it is written; the "
+                "folder is published atomically, and only when every chunk passed.",
 )
 def ecdc_exports(context: dg.AssetExecutionContext, vigie: VigieResource) -> dg.MaterializeResult:
     year = int(context.partition_key)
     settings = vigie.settings()
-    # Validated before the folder is created: a failing suite raises and leaves the published version as it was.
-    with warehouse.connect(settings.warehouse_path, read_only=True) as con:
-        prepared = ecdc.prepare(con, year)
     version = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
     link = settings.transmissions_dir / "ecdc" / str(year)
-    publish_folder(link, lambda folder: ecdc.write(prepared, folder), version)
-    rows = prepared.rows
+    rows: dict[str, int] = {}
+    # A failing suite raises inside the publication: the version half-written is removed, the published one stays.
+    with warehouse.connect(settings.warehouse_path, read_only=True) as con:
+        publish_folder(link, lambda folder: rows.update(ecdc.write(con, year, folder)), version)
     context.log.info(f"ECDC exports {year}: {rows}")
     return dg.MaterializeResult(metadata={
         "path": dg.MetadataValue.path(str(link)),

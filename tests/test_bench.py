@@ -17,6 +17,9 @@ def _run(wall=100.0, reports=20.0):
                       "spares_activity": {"reading": 1.0, "validation": 1.0, "loading": 1.0, "rows": 10}},
         "dbt_nodes": {"model.vigie.stg_isolates": 1.5, "model.vigie.resistance_rates": 2.5, "test.vigie.t1": 0.5,
                       "model.vigie.icsha_results": 3.0},
+        "spans": {"jobs": {"ingest_and_consolidate": [[1000, 1060]], "yearly_reports": [[1070, 1070 + reports]]},
+                  "steps": {"ingest_and_consolidate": {"raw_isolates": [[1000, 1030]], "raw_icsha": [[1030, 1035]],
+                                                       "vigie_dbt_models": [[1035, 1055]]}}},
     }
 
 
@@ -31,6 +34,13 @@ def test_stages_add_up_to_the_wall_time():
     # 100 - (35 + 20 + 4 + 20 + 10) = 11 s of start-up and run overhead
     assert seconds[stages.ORCHESTRATION] == pytest.approx(11.0)
     assert sum(seconds.values()) == pytest.approx(100.0)
+
+
+def test_each_stage_has_the_peak_of_the_samples_taken_during_its_spans():
+    timeline = [[999, 9], [1010, 3], [1033, 4], [1040, 7], [1056, 8], [1075, 5], [1095, 6]]
+    assert stages.stage_peaks(_run()["spans"], timeline) == {
+        "ingestion": 4, "dbt build": 7, "participants' reports": 5, "participation": 0, "regional outputs": 0,
+        "SpF package": 0, "ECDC exports": 0, "activity report": 0}
 
 
 def test_medians_over_runs_and_the_platform_time_of_the_kernel_marts():
@@ -78,7 +88,9 @@ def test_the_markdown_table_gives_medians_runs_and_the_kernel_ratio():
     samples = []
     for wall, reports in ((100, 20), (90, 10), (130, 50)):
         run = _run(wall, reports)
-        run.update(process_wall=wall + 2, peak_bytes=2**30 * wall / 50, stages=stages.stage_seconds(run),
+        run.update(process_wall=wall + 2, peak_bytes=2**30 * wall / 50, peak_seconds=wall / 2,
+                   peak_processes=[["dbt build", 2**30 * wall / 100], ["python -m vigie.bench.child", 2**29]],
+                   stages=stages.stage_seconds(run), stage_peaks={"dbt build": 2**30 * wall / 100},
                    dbt_layers={"marts": 5.5}, kernel_marts_platform=34.5)
         samples.append(run)
     kernel = {"seconds": [2.0, 3.0, 2.5], "rows": {"resistance_rates": 12}, "differences": {"resistance_rates": []}}
@@ -88,6 +100,8 @@ def test_the_markdown_table_gives_medians_runs_and_the_kernel_ratio():
     assert "| **whole run** | **102.0** | 102.0 / 92.0 / 132.0 |" in text
     assert "| ratio platform / kernel | 13.80 |" in text  # 34.5 / 2.5
     assert "equal to the marts, every row" in text and "Peak memory" in text and "2.00 GiB" in text
+    assert "- run 3: at 65 s, 1.30 GiB dbt build; 0.50 GiB python -m vigie.bench.child" in text
+    assert "| dbt build | 1.00 |" in text  # median of 1.00, 0.90 and 1.30
 
 
 def test_vigie_bench_runs_at_a_small_scale(tmp_path):

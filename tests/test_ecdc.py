@@ -176,20 +176,66 @@ def test_a_failing_suite_writes_nothing(pipeline, monkeypatch):
     folder = pipeline.data_dir / "outputs" / "transmissions" / "ecdc" / "2024"
     before = (os.readlink(folder), sorted(p.name for p in folder.parent.iterdir()),
               (folder / "ears_net_amrtest.csv").read_bytes())
-    read = ecdc.read_exports
+    chunks = ecdc._chunks
 
-    def corrupted(con, year):
-        frames = read(con, year)
-        frames["ears_net_amrtest"].loc[0, "Gender"] = "X"  # not a code of the protocol
-        return frames
+    def corrupted(con, export, year):
+        for frame in chunks(con, export, year):
+            if export == ecdc.EARS_NET:
+                frame.loc[0, "Gender"] = "X"  # not a code of the protocol
+            yield frame
 
-    monkeypatch.setattr(ecdc, "read_exports", corrupted)
-    with pytest.raises(ecdc.ExportInvalid, match="Gender.in_set"):
+    monkeypatch.setattr(ecdc, "_chunks", corrupted)
+    with pytest.raises(ecdc.ExportInvalid, match=r"Gender.in_set: 1 unexpected, e.g. \['X'\]"):
         with duckdb.connect(str(pipeline.data_dir / "warehouse.duckdb"), read_only=True) as con:
-            ecdc.prepare(con, 2024)
+            ecdc.write(con, 2024, pipeline.data_dir)
     result = pipeline.defs.resolve_job_def("export_to_ecdc").execute_in_process(
         instance=pipeline.instance, resources=pipeline.resources, partition_key="2024", raise_on_error=False)
     assert not result.success
     after = (os.readlink(folder), sorted(p.name for p in folder.parent.iterdir()),
              (folder / "ears_net_amrtest.csv").read_bytes())
     assert after == before, "the published version and its folder are untouched"
+
+
+def test_records_are_never_split_between_chunks():
+    import pandas as pd
+
+    from vigie.ecdc import whole_records
+
+    frames = [pd.DataFrame({"RecordId": ids, "n": range(len(ids))})
+              for ids in (["A", "A", "B"], ["B", "C"], ["C"], ["D", None], [None])]
+    assert [list(f["RecordId"].fillna("-")) for f in whole_records(frames)] == [
+        ["A", "A"], ["B", "B"], ["C", "C", "D"], ["-", "-"]]
+    empty = pd.DataFrame({"RecordId": []})
+    assert [len(f) for f in whole_records([empty])] == [0], "an empty export still has its header"
+
+
+def test_chunks_are_validated_and_written_as_one_file(pipeline, monkeypatch, tmp_path):
+    """Row by row, the exports are the same bytes as in one piece; a RecordId repeated across two chunks is found."""
+    from vigie import ecdc
+
+    chunks = ecdc._chunks
+
+    def row_by_row(con, export, year):
+        for frame in chunks(con, export, year):
+            yield from (frame.iloc[[i]] for i in range(len(frame))) if len(frame) else [frame]
+
+    monkeypatch.setattr(ecdc, "_chunks", row_by_row)
+    published = pipeline.data_dir / "outputs" / "transmissions" / "ecdc" / "2024"
+    with duckdb.connect(str(pipeline.data_dir / "warehouse.duckdb"), read_only=True) as con:
+        rows = ecdc.write(con, 2024, tmp_path)
+    assert rows["ears_net_amrtest.csv"] == 4
+    for export in ecdc.EXPORTS:
+        assert (tmp_path / export.file).read_bytes() == (published / export.file).read_bytes(), export.file
+
+    def repeated(con, export, year):
+        for number, frame in enumerate(row_by_row(con, export, year)):
+            if export == ecdc.EARS_NET and number == 1:
+                frame = frame.assign(RecordId=first)
+            first = frame["RecordId"].iloc[0] if number == 0 else first
+            yield frame
+
+    monkeypatch.setattr(ecdc, "_chunks", repeated)
+    (tmp_path / "again").mkdir()
+    with pytest.raises(ecdc.ExportInvalid, match=r"RecordId.unique: 2 unexpected"):
+        with duckdb.connect(str(pipeline.data_dir / "warehouse.duckdb"), read_only=True) as con:
+            ecdc.write(con, 2024, tmp_path / "again")

@@ -320,7 +320,10 @@ def test_a_csv_output_writes_a_sender_s_text_as_text(tmp_path):
     frames = {export.name: pd.DataFrame({"IsolateId": hc.INJECTIONS, "Count": range(len(hc.INJECTIONS))})
               for export in ecdc.EXPORTS}
     uncodable = pd.DataFrame({"isolat": hc.INJECTIONS, "fichier": hc.INJECTIONS, "premiere_ligne": 2})
-    ecdc.write(ecdc.Prepared(2024, frames, uncodable), tmp_path)
+    for name, frame in [*((export.file, frames[export.name]) for export in ecdc.EXPORTS),
+                        (ecdc.UNCODABLE_REPORT, uncodable)]:
+        with open(tmp_path / name, "wb") as handle:
+            ecdc._write_csv(frame, handle)
     settings = type("Settings", (), {"outputs_dir": tmp_path})()
     for identifier in hc.INJECTIONS:
         feedback.record(settings, "laboratory", (identifier, 2024), None, "v1")

@@ -1,18 +1,21 @@
 """The ECDC exports of one year: EARS-Net (TESSy/EpiPulse record type AMRTEST) and ESAC-Net (AMCLIGHT, hospital and
 community sectors) as CSV files with the protocols' variable names, plus the report of the EARS-Net records that
-cannot be coded (in French). Each export is validated against its own expectation suite before anything is written:
-`prepare` reads and validates (raises `ExportInvalid`), `write` writes what `prepare` returned.
+cannot be coded (in French). Each export is validated against its own expectation suite, a chunk at a time, before
+the chunk is written; `write` raises `ExportInvalid` when any chunk fails, and its folder is then never published.
 
 The rows, codes and constants come from the dbt models (`ecdc.ears_net_amrtest`, `ecdc.ears_net_uncodable`,
 `marts.esac_net_*`) and their seeds; the suites below restate the protocols' code lists independently, so that a
 wrong mapping seed is caught here rather than by ECDC.
 """
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import BinaryIO
 
 import duckdb
+import pandas as pd
 import polars as pl
 
 from quality.rules import CRITICAL, Rule
@@ -97,26 +100,66 @@ ESAC_NET_COMMUNITY = Export("esac_net_community", "esac_net_community_consumptio
 EXPORTS = (EARS_NET, ESAC_NET_HOSPITAL, ESAC_NET_COMMUNITY)
 
 
-@dataclass(frozen=True)
-class Prepared:
-    year: int
-    frames: dict  # export name -> pandas frame, validated
-    uncodable: object  # pandas frame of the report
-
-    @property
-    def rows(self) -> dict[str, int]:
-        counts = {export.file: len(self.frames[export.name]) for export in EXPORTS}
-        return counts | {UNCODABLE_REPORT: len(self.uncodable)}
+CHUNK_VECTORS = 122  # DuckDB vectors of 2 048 rows: a quarter of a million rows validated and written at a time
 
 
-def read_exports(con: duckdb.DuckDBPyConnection, year: int) -> dict:
-    """Each export's rows of `year`, without the technical `year` column."""
-    return {export.name: con.sql(f"SELECT * EXCLUDE (year) FROM {export.relation} WHERE year = ? ORDER BY RecordId",
-                                 params=[year]).df()
-            for export in EXPORTS}
+def _query(export: Export) -> str:
+    return f"SELECT * EXCLUDE (year) FROM {export.relation} WHERE year = ? ORDER BY RecordId"
 
 
-def read_uncodable(con: duckdb.DuckDBPyConnection, year: int):
+def _chunks(con: duckdb.DuckDBPyConnection, export: Export, year: int) -> Iterator[pd.DataFrame]:
+    """The export's rows of `year` (without the technical `year` column) as pandas frames of CHUNK_VECTORS vectors,
+    the first one even when empty (it carries the header)."""
+    result = con.execute(_query(export), [year])
+    yield (frame := result.fetch_df_chunk(CHUNK_VECTORS))
+    while not frame.empty:
+        if not (frame := result.fetch_df_chunk(CHUNK_VECTORS)).empty:
+            yield frame
+
+
+def whole_records(frames: Iterable[pd.DataFrame], key: str = "RecordId") -> Iterator[pd.DataFrame]:
+    """Frames sorted on `key`, regrouped so that no value of `key` is split between two frames: each frame's
+    uniqueness check then sees every row of its records. An empty first frame is passed on as it is."""
+    carried = None
+    for frame in frames:
+        if carried is not None:
+            frame = pd.concat([carried, frame], ignore_index=True)
+        elif frame.empty:
+            yield frame
+            continue
+        last = frame[key].iloc[-1]
+        tail = frame[key].isna() if pd.isna(last) else frame[key].eq(last)
+        split = len(frame) - int(tail.iloc[::-1].cummin().sum())
+        if split:
+            yield frame.iloc[:split]
+        carried = frame.iloc[split:]
+    if carried is not None and not carried.empty:
+        yield carried
+
+
+class Failures:
+    """What an export's chunks break of its suite, each expectation's unexpected rows counted over every chunk."""
+
+    def __init__(self):
+        self.counts: dict[str, int] = {}
+        self.examples: dict[str, list] = {}
+
+    def add(self, export: Export, frame: pd.DataFrame) -> None:
+        _, batch_definition = _context()
+        batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
+        for result in batch.validate(suite_for(export)).results:
+            if not result.success:
+                rule_id = result.expectation_config.meta["rule_id"]
+                found = result.result.get("unexpected_count")
+                self.counts[rule_id] = self.counts.get(rule_id, 0) + (found if found is not None else 1)
+                examples = result.result.get("partial_unexpected_list") or [result.exception_info]
+                self.examples[rule_id] = (self.examples.get(rule_id, []) + list(examples))[:3]
+
+    def lines(self) -> list[str]:
+        return [f"{rule}: {count} unexpected, e.g. {self.examples[rule]}" for rule, count in self.counts.items()]
+
+
+def read_uncodable(con: duckdb.DuckDBPyConnection, year: int) -> pd.DataFrame:
     frame = con.sql("SELECT * FROM ecdc.ears_net_uncodable WHERE year = ? ORDER BY source_id, isolate_id, field",
                     params=[year]).df()
     return frame[list(UNCODABLE_HEADERS)].rename(columns=UNCODABLE_HEADERS)
@@ -134,40 +177,33 @@ def suite_for(export: Export):
     return context.suites.add(suite)
 
 
-def failures(export: Export, frame) -> list[str]:
-    """What the frame breaks of its suite: one line per failed expectation."""
-    _, batch_definition = _context()
-    batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
-    result = batch.validate(suite_for(export))
-    return [f"{r.expectation_config.meta['rule_id']}: {r.result.get('unexpected_count', r.exception_info)} "
-            f"unexpected, e.g. {r.result.get('partial_unexpected_list', [])[:3]}"
-            for r in result.results if not r.success]
-
-
-def validate(frames: dict) -> None:
-    problems = {export.file: failures(export, frames[export.name]) for export in EXPORTS}
-    problems = {file: found for file, found in problems.items() if found}
+def write(con: duckdb.DuckDBPyConnection, year: int, folder: Path) -> dict[str, int]:
+    """Writes each export of `year` into `folder` a chunk at a time, each chunk validated against the export's suite
+    before it is written (memory bounded by the chunk, not by the year), then the report of uncodable records.
+    Raises `ExportInvalid`, naming every expectation that any chunk of any export failed: `folder` is then not to be
+    published. Returns the rows of each file."""
+    rows, problems = {}, {}
+    for export in EXPORTS:
+        failures, rows[export.file] = Failures(), 0
+        with open(folder / export.file, "wb") as handle:
+            for number, frame in enumerate(whole_records(_chunks(con, export, year))):
+                failures.add(export, frame)
+                if not failures.counts:
+                    _write_csv(frame, handle, header=number == 0)
+                rows[export.file] += len(frame)
+        if failures.counts:
+            problems[export.file] = failures.lines()
     if problems:
         raise ExportInvalid(f"ECDC exports fail their expectation suites, nothing written: {problems}")
+    uncodable = read_uncodable(con, year)
+    with open(folder / UNCODABLE_REPORT, "wb") as handle:
+        _write_csv(uncodable, handle)
+    return rows | {UNCODABLE_REPORT: len(uncodable)}
 
 
-def prepare(con: duckdb.DuckDBPyConnection, year: int) -> Prepared:
-    """Reads the exports of `year` and validates each against its suite (raises `ExportInvalid`)."""
-    frames = read_exports(con, year)
-    validate(frames)
-    return Prepared(year, frames, read_uncodable(con, year))
-
-
-def write(prepared: Prepared, folder: Path) -> None:
-    """Writes the validated exports and the report of uncodable records into `folder`."""
-    for export in EXPORTS:
-        _write_csv(prepared.frames[export.name], folder / export.file)
-    _write_csv(prepared.uncodable, folder / UNCODABLE_REPORT)
-
-
-def _write_csv(frame, path: Path) -> None:
+def _write_csv(frame: pd.DataFrame, handle: BinaryIO, header: bool = True) -> None:
     """Identifiers, file names and values as sent are the senders' text: inert in a spreadsheet (vigie/inert.py)."""
     # UTF-8, comma-separated, the variable names as header: what TESSy/EpiPulse reads. (polars writes what pandas
     # wrote, byte for byte, ten times faster.)
     pl.from_pandas(inert.frame(frame), nan_to_null=True).write_csv(
-        path, date_format=DATE_FORMAT, datetime_format=DATE_FORMAT, line_terminator="\n")
+        handle, include_header=header, date_format=DATE_FORMAT, datetime_format=DATE_FORMAT, line_terminator="\n")

@@ -78,7 +78,11 @@ def _swap(link: Path, write: Callable[[Path], None], target: Path) -> None:
         elif leftover.exists():
             shutil.rmtree(leftover)
     target.mkdir()
-    write(target)
+    try:
+        write(target)
+    except BaseException:  # a version that failed to be written is never left to be published
+        shutil.rmtree(target, ignore_errors=True)
+        raise
     crash_point("report_written_not_swapped")
     if link.exists() and not link.is_symlink():  # a plain folder from before: moved aside, then cleared
         link.rename(folder / f".{link.name}.previous")

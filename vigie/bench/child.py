@@ -1,7 +1,7 @@
 """One timed run of the whole platform, in its own process: `python -m vigie.bench.child DATA_DIR`.
 
 Runs what `vigie run` runs on DATA_DIR, then reads from the run's Dagster instance where the time went and prints
-it as one line of JSON: the wall time, each job's step durations, each dataset's reading, validation and loading,
+it as one line of JSON: the wall time, each job's step durations and spans, each dataset's reading, validation and loading,
 and each dbt node's execution time (models, seeds and tests)."""
 
 import json
@@ -23,14 +23,18 @@ def collect(instance) -> dict:
 
     steps: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     runs: dict[str, float] = defaultdict(float)
+    spans: dict[str, list[list[float]]] = defaultdict(list)  # [start, end] of each job's runs (Unix time)
+    step_spans: dict[str, dict[str, list[list[float]]]] = defaultdict(lambda: defaultdict(list))
     ingestion: dict[str, dict[str, float]] = {}
     dbt_nodes: dict[str, float] = {}
     for run in instance.get_runs():
         stats = instance.get_run_stats(run.run_id)
         runs[run.job_name] += (stats.end_time or 0) - (stats.start_time or 0)
+        spans[run.job_name].append([stats.start_time or 0, stats.end_time or 0])
         for step in instance.get_run_step_stats(run.run_id):
             if step.start_time and step.end_time:
                 steps[run.job_name][step.step_key] += step.end_time - step.start_time
+                step_spans[run.job_name][step.step_key].append([step.start_time, step.end_time])
         for entry in instance.all_logs(run.run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION):
             materialization = entry.asset_materialization
             metadata = materialization.metadata
@@ -45,7 +49,8 @@ def collect(instance) -> dict:
             if node := _dbt_node(entry.dagster_event.event_specific_data.metadata):
                 dbt_nodes[node[0]] = node[1]
     return {"runs": dict(runs), "steps": {job: dict(s) for job, s in steps.items()}, "ingestion": ingestion,
-            "dbt_nodes": dbt_nodes}
+            "dbt_nodes": dbt_nodes,
+            "spans": {"jobs": dict(spans), "steps": {job: dict(s) for job, s in step_spans.items()}}}
 
 
 def main(data_dir: str) -> None:

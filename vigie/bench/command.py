@@ -17,6 +17,7 @@ from vigie.bench.memory import PeakSampler
 
 KERNEL_MARTS = ["consumption_rates", "resistance_rates", "resistant_incidence"]
 COMPLETE = ".complete"
+PEAK_PROCESSES = 8
 
 
 def cached_landing(cache: Path, seed: int, scale: float, years: list[int]) -> Path:
@@ -50,7 +51,9 @@ def platform_run(landing: Path, data_dir: Path) -> dict:
     if child.returncode != 0:
         raise RuntimeError(f"the benchmark run failed:\n{err[-4000:]}")
     result = json.loads(out.strip().splitlines()[-1])
-    return {**result, "process_wall": time.perf_counter() - started, "peak_bytes": sampler.peak_bytes}
+    return {**result, "process_wall": time.perf_counter() - started, "peak_bytes": sampler.peak_bytes,
+            "peak_seconds": sampler.peak_seconds, "peak_processes": sampler.peak_processes,
+            "memory_timeline": sampler.timeline}
 
 
 def kernel_run(data_dir: Path, runs: int) -> dict:
@@ -88,8 +91,10 @@ def bench(scale: float, runs: int, seed: int, years: list[int], cache: Path, wit
         with tempfile.TemporaryDirectory(dir=cache, prefix="run-", ignore_cleanup_errors=True) as tmp:
             run = platform_run(landing, Path(tmp))
             print(f"  run {number}/{runs}: {run['process_wall']:.1f} s, peak {run['peak_bytes'] / 2**30:.2f} GiB"
+                  f" at {run['peak_seconds']:.0f} s ({report.peak_holders(run['peak_processes'])})"
                   f"{'' if run['success'] else ' (FAILED steps: see the Dagster instance)'}", flush=True)
             run["stages"] = stages.stage_seconds(run)
+            run["stage_peaks"] = stages.stage_peaks(run["spans"], run.pop("memory_timeline"))
             run["dbt_layers"] = stages.layer_seconds(run["dbt_nodes"], lineage.layer_of(manifest))
             run["kernel_marts_platform"] = stages.lineage_seconds(run, lineage.datasets(kernel_nodes), kernel_nodes)
             if with_kernel and number == runs:
@@ -111,8 +116,10 @@ def summarise(scale: float, seed: int, years: list[int], samples: list[dict], ke
         "wall_median": statistics.median(s["process_wall"] for s in samples),
         "peak_bytes": [s["peak_bytes"] for s in samples],
         "peak_median_bytes": statistics.median(s["peak_bytes"] for s in samples),
+        "peaks": [{"seconds": s["peak_seconds"], "processes": s["peak_processes"][:PEAK_PROCESSES]} for s in samples],
         "stages": stages.medians([s["stages"] for s in samples]),
         "stage_runs": [s["stages"] for s in samples],
+        "stage_peak_bytes": stages.medians([s["stage_peaks"] for s in samples]),
         "dbt_layers": stages.medians([s["dbt_layers"] for s in samples]),
         "kernel_marts": KERNEL_MARTS,
         "platform_seconds_for_kernel_marts": platform_marts,

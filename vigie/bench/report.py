@@ -39,6 +39,11 @@ def kernel_lines(summary: dict) -> list[str]:
     return lines
 
 
+def peak_holders(processes: list[list], shown: int = 4) -> str:
+    """The processes holding most memory at a peak, largest first: `2.10 GiB python -m vigie.bench.child …`."""
+    return "; ".join(f"{rss / GIB:.2f} GiB {command}" for command, rss in processes[:shown])
+
+
 def markdown(summary: dict) -> str:
     years = summary["years"]
     rows = ", ".join(f"{dataset} {n:,}" for dataset, n in sorted(summary["rows"].items()))
@@ -49,6 +54,11 @@ def markdown(summary: dict) -> str:
     peak = summary["peak_median_bytes"] / GIB
     lines += ["", f"Peak memory (the run's processes together, median): {peak:.2f} GiB "
                   f"({' / '.join(f'{b / GIB:.2f}' for b in summary['peak_bytes'])}).", ""]
+    lines += [f"- run {number}: at {p['seconds']:.0f} s, {peak_holders(p['processes'])}"
+              for number, p in enumerate(summary.get("peaks", []), start=1)] + [""]
+    if peaks := summary.get("stage_peak_bytes"):
+        lines += ["Peak memory of each stage (median):", ""]
+        lines += _table(["stage", "peak (GiB)"], [[stage, f"{b / GIB:.2f}"] for stage, b in peaks.items()]) + [""]
     lines += ["dbt execution time per layer (summed over its threads, median):", ""]
     lines += _table(["layer", "seconds"], [[layer, _seconds(s)] for layer, s in summary["dbt_layers"].items()])
     return "\n".join(lines + [""] + kernel_lines(summary)) + "\n"

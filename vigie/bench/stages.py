@@ -34,6 +34,25 @@ def stage_seconds(run: dict) -> dict[str, float]:
     return stages
 
 
+def _stage_spans(spans: dict) -> dict[str, list[list[float]]]:
+    """The spans ([start, end], Unix time) of each stage: the ingestion steps, dbt and the consolidation's other
+    steps, then each yearly job."""
+    stages: dict[str, list[list[float]]] = defaultdict(list)
+    for step, intervals in spans["steps"].get(CONSOLIDATION_JOB, {}).items():
+        stage = "ingestion" if step.startswith("raw_") else "dbt build" if step == DBT_STEP else step.replace("_", " ")
+        stages[stage] += intervals
+    for job, stage in YEARLY_STAGES.items():
+        stages[stage] += spans["jobs"].get(job, [])
+    return stages
+
+
+def stage_peaks(spans: dict, timeline: list[list[float]]) -> dict[str, int]:
+    """The peak memory of each stage: the largest sample of `timeline` ([time, bytes]) within one of its spans."""
+    return {stage: max((bytes_ for at, bytes_ in timeline if any(start <= at <= end for start, end in intervals)),
+                       default=0)
+            for stage, intervals in _stage_spans(spans).items()}
+
+
 def layer_seconds(dbt_nodes: dict[str, float], layer_of: dict[str, str]) -> dict[str, float]:
     """dbt's execution time per layer (seeds, staging, intermediate, marts, tests), summed over its threads."""
     layers: dict[str, float] = defaultdict(float)
