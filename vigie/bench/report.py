@@ -77,11 +77,15 @@ def curve_markdown(summaries: list[dict]) -> str:
 
 
 def latency_markdown(result: dict) -> str:
-    runs = len(result["corrected_to_report"])
-    lines = ["# vigie bench: latencies with the daemon's sensors running", "",
-             f"Establishment {result['establishment']}, SPARES consumption; median of {runs}.", ""]
-    lines += _table(["from landing to", "median (s)", "runs (s)"], [
-        [label, _seconds(result[f"{key}_median"]), " / ".join(_seconds(s) for s in result[key])]
-        for label, key in (("a corrected file's report", "corrected_to_report"),
-                           ("a rejected file's receipt", "rejected_to_receipt"))])
-    return "\n".join(lines) + "\n"
+    lines = ["# vigie bench: latencies with the daemon's sensors running", ""]
+    for case, measured in result.items():
+        if measured is None:
+            lines += [f"{case}: no accepted file of a participant with a report, not measured.", ""]
+            continue
+        runs = len(measured["corrected_to_report"])
+        lines += [f"{case} ({measured['participant']}), median of {runs}:", ""]
+        lines += _table(["from landing to", "median (s)", "runs (s)"], [
+            [label, _seconds(measured[f"{key}_median"]), " / ".join(_seconds(s) for s in measured[key])]
+            for label, key in (("a corrected file's report", "corrected_to_report"),
+                               ("a rejected file's receipt", "rejected_to_receipt"))]) + [""]
+    return "\n".join(lines)
