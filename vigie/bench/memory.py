@@ -44,13 +44,8 @@ def _command(pid: int) -> str:
 
 
 def tree_rss(root: int) -> dict[int, int]:
-    """Resident memory of `root` and of each of its descendants now, by process id."""
+    """Resident memory of `root` and of each of its descendants now, by process id (shared pages counted in each)."""
     return {pid: _rss_bytes(pid) for pid in _descendants(root, _parents())}
-
-
-def tree_rss_bytes(root: int) -> int:
-    """Resident memory of `root` and its descendants now (shared pages counted in each process)."""
-    return sum(tree_rss(root).values())
 
 
 class PeakSampler:
