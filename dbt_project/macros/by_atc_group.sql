@@ -37,7 +37,7 @@ select
     {{ key_list }},
     atc_group,
     {%- for output, column in sums.items() %}
-    sum({{ column }}) as {{ output }}{{ "," if not loop.last }}
+    {{ exact_sum(column) }} as {{ output }}{{ "," if not loop.last }}
     {%- endfor %}
 from memberships
 group by {{ key_list }}, atc_group

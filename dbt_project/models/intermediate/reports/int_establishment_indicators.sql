@@ -80,10 +80,10 @@ national as (
     select 'bacteremia', year, sector, 'ALL', per_1000_patient_days
     from {{ ref('bacteremia_rates') }} where geo_level = 'national'
     union all
-    select 'ssi_sir', year, procedure_code, 'ALL', sum(observed) / sum(expected)
+    select 'ssi_sir', year, procedure_code, 'ALL', sum(observed) / {{ exact_sum('expected') }}
     from {{ ref('ssi_sir') }} group by year, procedure_code
     union all
-    select 'icsha', year, 'ALL', 'ALL', 100 * sum(hand_rub_liters) / sum(target_liters)
+    select 'icsha', year, 'ALL', 'ALL', 100 * {{ exact_sum('hand_rub_liters') }} / {{ exact_sum('target_liters') }}
     from {{ ref('icsha_results') }} group by year
 ),
 

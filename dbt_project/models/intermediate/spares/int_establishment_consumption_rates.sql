@@ -9,7 +9,7 @@ consumption as (
 ),
 
 consumption_all_sectors as (
-    select finess, year, 'ALL' as sector, atc_group, sum(ddd) as ddd
+    select finess, year, 'ALL' as sector, atc_group, {{ exact_sum('ddd') }} as ddd
     from consumption
     group by all
 ),

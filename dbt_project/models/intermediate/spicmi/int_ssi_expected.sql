@@ -18,6 +18,6 @@ select
     case when grouping(procedure_code) = 1 then 'ALL' else procedure_code end as procedure_code,
     count(*) as n_procedures,
     count(*) filter (where has_ssi) as observed,
-    sum(stratum_rate) as expected
+    {{ exact_sum('stratum_rate') }} as expected
 from procedures
 group by grouping sets ((finess, year, procedure_code), (finess, year))

@@ -23,8 +23,8 @@ community_ddd as (
 total_ddd as (
     select
         year, geo_level, geo_code,
-        sum(ddd) filter (where atc_group = 'ACCESS') as access_ddd,
-        sum(ddd) filter (where atc_group = 'J01') as j01_ddd
+        {{ exact_sum('ddd', filter="atc_group = 'ACCESS'") }} as access_ddd,
+        {{ exact_sum('ddd', filter="atc_group = 'J01'") }} as j01_ddd
     from (
         select year, geo_level, geo_code, atc_group, ddd, 'hospital' as care from hospital_ddd
         union all

@@ -14,7 +14,7 @@ covered as (
 ),
 
 ddd as (
-    select year, atc_code, route, sum(n_ddd) as n_ddd from consumption group by year, atc_code, route
+    select year, atc_code, route, {{ exact_sum('n_ddd') }} as n_ddd from consumption group by year, atc_code, route
 ),
 
 record_type as (

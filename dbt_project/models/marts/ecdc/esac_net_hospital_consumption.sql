@@ -3,7 +3,7 @@
 -- establishments only, and ESAC-Net relates hospital DDD to the population through the coverage it is told
 -- (data source profile), not through a population Vigie would have to guess.
 with consumption as (
-    select year, atc_code, route, sum(n_ddd) as n_ddd, count(distinct finess) as n_establishments
+    select year, atc_code, route, {{ exact_sum('n_ddd') }} as n_ddd, count(distinct finess) as n_establishments
     from {{ ref('int_consumption_ddd') }}
     group by year, atc_code, route
 ),

@@ -10,7 +10,7 @@ volumes as (
         icsha.finess,
         icsha.year,
         max(icsha.hand_rub_liters) as hand_rub_liters,
-        sum(icsha.activity_volume * frictions.frictions_per_unit) filter (where icsha.activity <> 'TOTAL')
+        {{ exact_sum('icsha.activity_volume * frictions.frictions_per_unit', filter="icsha.activity <> 'TOTAL'") }}
             * {{ surveillance_parameter('icsha_ml_per_friction') }} / 1000 as target_liters
     from icsha
     left join {{ ref('icsha_frictions') }} as frictions using (activity)

@@ -25,9 +25,9 @@ rates as (
         geo_level,
         geo_code,
         atc_group,
-        sum(ddd) as ddd,
+        {{ exact_sum('ddd') }} as ddd,
         sum(population)::bigint as population,
-        sum(ddd) * 1000 / (sum(population) * dayofyear(make_date(year, 12, 31))) as did,
+        {{ exact_sum('ddd') }} * 1000 / (sum(population) * dayofyear(make_date(year, 12, 31))) as did,
         sum(prescriptions)::bigint as prescriptions,
         (sum(population) filter (where prescriptions is not null))::bigint as prescriptions_population,
         sum(prescriptions) * 1000 / sum(population) filter (where prescriptions is not null)
@@ -39,6 +39,6 @@ rates as (
 
 select
     rates.*,
-    100 * ddd / nullif(sum(ddd) filter (where atc_group = 'J01') over (partition by year, geo_level, geo_code), 0)
+    100 * ddd / nullif({{ exact_sum('ddd', filter="atc_group = 'J01'", over='(partition by year, geo_level, geo_code)') }}, 0)
         as pct_of_j01
 from rates

@@ -11,7 +11,7 @@ select
     quantile_cont(ddd_per_1000_patient_days, 0.50) as p50,
     quantile_cont(ddd_per_1000_patient_days, 0.75) as p75,
     quantile_cont(ddd_per_1000_patient_days, 0.90) as p90,
-    sum(ddd) / sum(patient_days) * 1000 as pooled_rate
+    {{ exact_sum('ddd') }} / sum(patient_days) * 1000 as pooled_rate
 from {{ ref('int_establishment_consumption_rates') }}
 where category is not null and patient_days > 0
 group by all
