@@ -13,14 +13,21 @@ definitions as (
     from {{ ref('resistance_phenotypes') }}
 ),
 
+organism_phenotypes as (
+    -- each organism once per phenotype, whether the phenotype names the organism itself or its group
+    select distinct organisms.organism_code as organism, scopes.phenotype
+    from {{ ref('organisms') }} as organisms
+    inner join {{ ref('phenotype_organisms') }} as scopes
+        on scopes.organism_scope in (organisms.organism_code, organisms.organism_group)
+),
+
 applicable as (
-    select distinct
+    select
         isolates.source_id, isolates.year, isolates.isolate_id, isolates.esbl, isolates.carbapenemase,
         definitions.phenotype, definitions.rule, definitions.antibiotic_list
     from isolates
-    inner join {{ ref('phenotype_organisms') }} as scopes
-        on scopes.organism_scope in (isolates.organism, isolates.organism_group)
-    inner join definitions on definitions.phenotype = scopes.phenotype
+    inner join organism_phenotypes using (organism)
+    inner join definitions using (phenotype)
 ),
 
 tested as (
@@ -28,11 +35,14 @@ tested as (
         applicable.source_id, applicable.year, applicable.isolate_id, applicable.phenotype,
         bool_or(tests.sir = 'R') as any_resistant,
         arg_min(tests.sir, list_position(applicable.antibiotic_list, tests.antibiotic)) as first_tested_sir
-    from applicable
-    inner join {{ ref('int_isolate_tests') }} as tests
+    from (select *, unnest(antibiotic_list) as antibiotic from applicable) as applicable
+    inner join (
+        -- the results that some phenotype reads, before the join
+        select * from {{ ref('int_isolate_tests') }}
+        where antibiotic in (select unnest(antibiotic_list) from definitions)
+    ) as tests
         on tests.source_id = applicable.source_id and tests.year = applicable.year
-        and tests.isolate_id = applicable.isolate_id
-        and list_contains(applicable.antibiotic_list, tests.antibiotic)
+        and tests.isolate_id = applicable.isolate_id and tests.antibiotic = applicable.antibiotic
     group by applicable.source_id, applicable.year, applicable.isolate_id, applicable.phenotype
 )
 
