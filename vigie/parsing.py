@@ -63,7 +63,7 @@ def parse(text_frame: pl.DataFrame, dataset: p.Dataset) -> pl.DataFrame:
         for c in present
         if c.kind in (p.INT, p.YEAR, p.DECIMAL, p.DATE)
     ]
-    return text_frame.select(parsed + flags)
+    return text_frame.lazy().select(parsed + flags).collect()  # lazy: each flag reuses its column's parse
 
 
 POLARS_TYPES = {
