@@ -9,8 +9,17 @@ with first_isolates as (
     left join {{ ref('int_isolate_geography') }} as geography using (source_id, year, isolate_id)
 ),
 
-results as (
+headings as (
     {{ phenotype_headings('first_isolates') }}
+),
+
+results as (
+    -- counted per source and cell first: the fan-out then copies counts, not every isolate
+    select
+        year, setting, source_id, region_code, phenotype, heading,
+        count(*) as n_tested, count(*) filter (where is_positive) as n_resistant
+    from headings
+    group by all
 ),
 
 levels as (
@@ -20,8 +29,8 @@ levels as (
 counts as (
     select
         year, geo_level, geo_code, setting, phenotype, heading as organism,
-        count(*) as n_tested,
-        count(*) filter (where is_positive) as n_resistant
+        sum(n_tested)::bigint as n_tested,
+        sum(n_resistant)::bigint as n_resistant
     from levels
     group by year, geo_level, geo_code, setting, phenotype, heading
 )

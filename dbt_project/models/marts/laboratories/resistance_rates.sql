@@ -2,6 +2,7 @@
 -- year, level, setting, organism and antibiotic. Results on fewer tested isolates than the disclosure threshold
 -- (30, CLSI M39) are flagged.
 with results as (
+    -- counted per source and cell first: the fan-out then copies counts, not every result
     select
         first_isolates.year,
         first_isolates.setting,
@@ -9,10 +10,13 @@ with results as (
         geography.region_code,
         first_isolates.organism,
         tests.antibiotic,
-        tests.sir
+        count(*) as n_tested,
+        count(*) filter (where tests.sir = 'R') as n_resistant,
+        count(*) filter (where tests.sir in ('I', 'R')) as n_intermediate_or_resistant
     from {{ ref('int_first_isolates') }} as first_isolates
     inner join {{ ref('int_isolate_tests') }} as tests using (source_id, year, isolate_id)
     left join {{ ref('int_isolate_geography') }} as geography using (source_id, year, isolate_id)
+    group by all
 ),
 
 levels as (
@@ -22,9 +26,9 @@ levels as (
 counts as (
     select
         year, geo_level, geo_code, setting, organism, antibiotic,
-        count(*) as n_tested,
-        count(*) filter (where sir = 'R') as n_resistant,
-        count(*) filter (where sir in ('I', 'R')) as n_intermediate_or_resistant
+        sum(n_tested)::bigint as n_tested,
+        sum(n_resistant)::bigint as n_resistant,
+        sum(n_intermediate_or_resistant)::bigint as n_intermediate_or_resistant
     from levels
     group by year, geo_level, geo_code, setting, organism, antibiotic
 )

@@ -5,13 +5,22 @@ with first_isolates as (
     select * from {{ ref('int_community_urinary_first_isolates') }}
 ),
 
-results as (
+headings as (
     {{ phenotype_headings('first_isolates') }}
+),
+
+results as (
+    -- counted per cell first: the cube then adds up counts, not every isolate
+    select
+        year, setting, age_group, sex, department, region_code, phenotype, heading,
+        count(*) as n_tested, count(*) filter (where is_positive) as n_resistant
+    from headings
+    group by all
 ),
 
 counts as (
     {{ community_cube('results', ['phenotype', 'heading'],
-                      "count(*) as n_tested, count(*) filter (where is_positive) as n_resistant") }}
+                      "sum(n_tested)::bigint as n_tested, sum(n_resistant)::bigint as n_resistant") }}
 )
 
 select
