@@ -32,18 +32,18 @@ applicable as (
 
 tested as (
     select
-        applicable.source_id, applicable.year, applicable.isolate_id, applicable.phenotype,
+        wanted.source_id, wanted.year, wanted.isolate_id, wanted.phenotype,
         bool_or(tests.sir = 'R') as any_resistant,
-        arg_min(tests.sir, list_position(applicable.antibiotic_list, tests.antibiotic)) as first_tested_sir
-    from (select *, unnest(antibiotic_list) as antibiotic from applicable) as applicable
+        arg_min(tests.sir, list_position(wanted.antibiotic_list, tests.antibiotic)) as first_tested_sir
+    from (select *, unnest(antibiotic_list) as antibiotic from applicable) as wanted
     inner join (
         -- the results that some phenotype reads, before the join
         select * from {{ ref('int_isolate_tests') }}
         where antibiotic in (select unnest(antibiotic_list) from definitions)
     ) as tests
-        on tests.source_id = applicable.source_id and tests.year = applicable.year
-        and tests.isolate_id = applicable.isolate_id and tests.antibiotic = applicable.antibiotic
-    group by applicable.source_id, applicable.year, applicable.isolate_id, applicable.phenotype
+        on tests.source_id = wanted.source_id and tests.year = wanted.year
+        and tests.isolate_id = wanted.isolate_id and tests.antibiotic = wanted.antibiotic
+    group by wanted.source_id, wanted.year, wanted.isolate_id, wanted.phenotype
 )
 
 select

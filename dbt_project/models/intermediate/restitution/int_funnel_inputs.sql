@@ -39,7 +39,8 @@ select
     establishments.region_code,
     counted.count::double as count,
     counted.exposure::double as exposure,
-    {{ exact_sum('counted.count', over='nation') }} / {{ exact_sum('counted.exposure', over='nation') }} as national_rate
+    {{ exact_sum('counted.count', over='nation') }} / {{ exact_sum('counted.exposure', over='nation') }}
+        as national_rate
 from counted
 left join {{ ref('int_establishments') }} as establishments using (finess)
 window nation as (partition by counted.indicator, counted.year)

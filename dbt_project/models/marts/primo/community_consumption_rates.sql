@@ -39,6 +39,7 @@ rates as (
 
 select
     rates.*,
-    100 * ddd / nullif({{ exact_sum('ddd', filter="atc_group = 'J01'", over='(partition by year, geo_level, geo_code)') }}, 0)
-        as pct_of_j01
+    100 * ddd / nullif(
+        {{ exact_sum('ddd', filter="atc_group = 'J01'", over='(partition by year, geo_level, geo_code)') }}, 0
+    ) as pct_of_j01
 from rates

@@ -17,7 +17,8 @@ select
     atc_group,
     {{ exact_sum('ddd') }} as ddd,
     sum(patient_days)::bigint as patient_days,
-    case when sum(patient_days) > 0 then {{ exact_sum('ddd') }} / sum(patient_days) * 1000 end as ddd_per_1000_patient_days,
+    case when sum(patient_days) > 0 then {{ exact_sum('ddd') }} / sum(patient_days) * 1000 end
+        as ddd_per_1000_patient_days,
     count(distinct finess) as n_establishments
 from levels
 group by year, geo_level, geo_code, sector, atc_group
