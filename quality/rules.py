@@ -39,6 +39,15 @@ class Rule:
     def column(self) -> str:
         return self.columns[0]
 
+    @property
+    def checked_columns(self) -> tuple[str, ...]:
+        """The columns of the typed frame that the rule's expectation reads."""
+        if self.check == "flag":
+            return (self.params["flag"],)
+        if self.check == "unique":
+            return tuple(self.params["column_list"])
+        return (self.column,)
+
 
 def _codes_text(codes) -> str:
     return ", ".join(sorted(codes))

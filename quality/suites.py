@@ -40,9 +40,9 @@ def _expectation(rule: Rule):
     if rule.check == "regex":
         return gxe.ExpectColumnValuesToMatchRegex(column=rule.column, regex=rule.params["regex"], **common)
     if rule.check == "unique":
-        return gxe.ExpectCompoundColumnsToBeUnique(column_list=rule.params["column_list"], **common)
+        return gxe.ExpectCompoundColumnsToBeUnique(column_list=list(rule.checked_columns), **common)
     if rule.check == "flag":
-        return gxe.ExpectColumnValuesToBeInSet(column=rule.params["flag"], value_set=[True], **common)
+        return gxe.ExpectColumnValuesToBeInSet(column=rule.checked_columns[0], value_set=[True], **common)
     raise ValueError(f"unknown check {rule.check}")
 
 

@@ -36,7 +36,8 @@ def validate_batch(frame: pl.DataFrame, text_frame: pl.DataFrame, dataset: Datas
     """`frame` holds typed columns and rule flags, `text_frame` the cells as written; both carry
     `_submission_id` and `_line`, row for row. Every failing row is attributed to its own submission."""
     rules = {rule.rule_id: rule for rule in rules_for(dataset)}
-    results = run_suite(dataset.name, _for_pandas(frame.select(_checked_columns(rules.values()))))
+    checked = list(dict.fromkeys(column for rule in rules.values() for column in rule.checked_columns))
+    results = run_suite(dataset.name, _for_pandas(frame.select(checked)))  # not the frame's helper columns
     findings: list[Finding] = []
     for result in results.results:
         if result.success:
@@ -62,19 +63,6 @@ def merge_findings(findings: list[Finding]) -> list[Finding]:
         first.lines, first.values = [line for line, _ in kept], [value for _, value in kept]
         first.n_failing += finding.n_failing
     return list(merged.values())
-
-
-def _checked_columns(rules) -> list[str]:
-    """The columns the suite's expectations read: the frame's others (derived helpers) are not copied to pandas."""
-    columns = []
-    for rule in rules:
-        if rule.check == "flag":
-            columns.append(rule.params["flag"])
-        elif rule.check == "unique":
-            columns += rule.params["column_list"]
-        else:
-            columns.append(rule.column)
-    return list(dict.fromkeys(columns))
 
 
 def _for_pandas(frame: pl.DataFrame):

@@ -1,15 +1,12 @@
 """The uniqueness test of the models (macros/duplicate_rows.sql) finds every repeated key, and only those."""
 
 import duckdb
-import jinja2
 
-from vigie.settings import DBT_PROJECT_DIR
+from vigie.dbt_macros import macros
 
 
 def _duplicates(con, relation: str, columns: list[str]) -> list[tuple]:
-    text = (DBT_PROJECT_DIR / "macros" / "duplicate_rows.sql").read_text(encoding="utf-8")
-    sql = str(jinja2.Environment(undefined=jinja2.StrictUndefined).from_string(text).module.duplicate_rows(
-        relation, columns))
+    sql = str(macros("duplicate_rows").duplicate_rows(relation, columns))
     return sorted(con.execute(sql).fetchall(), key=str)
 
 

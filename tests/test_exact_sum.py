@@ -4,16 +4,13 @@ import math
 import random
 
 import duckdb
-import jinja2
 import pytest
 
-from vigie.settings import DBT_PROJECT_DIR
+from vigie.dbt_macros import macros
 
 
 def _exact_sum(*args, **kwargs) -> str:
-    text = (DBT_PROJECT_DIR / "macros" / "exact_sum.sql").read_text(encoding="utf-8")
-    macros = jinja2.Environment(undefined=jinja2.StrictUndefined).from_string(text).module
-    return str(macros.exact_sum(*args, **kwargs))
+    return str(macros("exact_sum").exact_sum(*args, **kwargs))
 
 
 # In doubles (0.1 + 0.2) + 0.3 is 0.6000000000000001 and 0.1 + (0.2 + 0.3) is 0.6.

@@ -7,17 +7,10 @@ DuckDB over the seeds, so that validation warns about exactly the names the mart
 from functools import lru_cache
 
 import duckdb
-import jinja2
 import polars as pl
 
-from vigie.settings import DBT_PROJECT_DIR, SEEDS_DIR
-
-MACROS = DBT_PROJECT_DIR / "macros" / "organisms.sql"
-
-
-@lru_cache(maxsize=1)
-def _macros():
-    return jinja2.Environment(undefined=jinja2.StrictUndefined).from_string(MACROS.read_text(encoding="utf-8")).module
+from vigie.dbt_macros import macros
+from vigie.settings import SEEDS_DIR
 
 
 def _seed(name: str) -> str:
@@ -27,7 +20,7 @@ def _seed(name: str) -> str:
 @lru_cache(maxsize=1)
 def _lookup() -> pl.DataFrame:
     with duckdb.connect() as con:
-        return con.sql(str(_macros().organism_lookup(_seed("organisms"), _seed("organism_aliases")))).pl()
+        return con.sql(str(macros("organisms").organism_lookup(_seed("organisms"), _seed("organism_aliases")))).pl()
 
 
 def resolve(names: pl.Series) -> pl.Series:
@@ -36,6 +29,6 @@ def resolve(names: pl.Series) -> pl.Series:
     with duckdb.connect() as con:
         con.register("names_sent", distinct)
         con.register("organism_lookup", _lookup())
-        resolved = con.sql(str(_macros().organism_resolution("names_sent", "organism_lookup"))).pl()
+        resolved = con.sql(str(macros("organisms").organism_resolution("names_sent", "organism_lookup"))).pl()
     codes = dict(zip(resolved["organism_as_sent"], resolved["organism_code"]))
     return names.replace_strict(codes, default=None, return_dtype=pl.String)
