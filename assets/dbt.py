@@ -17,6 +17,8 @@ from vigie import warehouse
 from vigie.crash_points import crash_point
 
 PARTIAL_PARSE = "partial_parse.msgpack"
+# Read by macros/per_submission.sql: "true" when the models built per submission only add what landed.
+PER_SUBMISSION = "VIGIE_DBT_PER_SUBMISSION"
 
 
 class DbtBuildConfig(dg.Config):
@@ -40,6 +42,22 @@ def up_to_date(last: str | None, complete: str, subset: str | None) -> bool:
     return last is not None and last in (complete, subset)
 
 
+def per_submission(builds: Iterable[str], complete: str, subset: str | None) -> bool:
+    """Whether the models built per submission may only add what landed: in a build of some models (the ones a
+    landed file selects), when every build since the last complete one, and that one, used this project (models,
+    macros, seeds). `builds` are signatures, newest first. A complete build recomputes them whole."""
+    if subset is None:
+        return False
+    project = complete.split(":")[1]
+    for signature in builds:
+        _, used, *of_some_models = signature.split(":")
+        if used != project:
+            return False
+        if not of_some_models:
+            return True
+    return False
+
+
 @dbt_assets(manifest=vigie_dbt_project.manifest_path, project=vigie_dbt_project,
             dagster_dbt_translator=translator, pool="warehouse")
 def vigie_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, vigie: VigieResource,
@@ -49,14 +67,21 @@ def vigie_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, vig
     as changed."""
     settings = vigie.settings()
     with warehouse.connect(settings.warehouse_path) as con:
-        complete, last = build_signature(con), warehouse.last_dbt_build(con)
+        complete, builds = build_signature(con), warehouse.dbt_builds(con)
     subset = subset_signature(complete, context.selected_asset_keys) if context.is_subset else None
-    if up_to_date(last, complete, subset) and not config.rebuild:
+    if up_to_date(next(iter(builds), None), complete, subset) and not config.rebuild:
         context.log.info("No accepted data, seed or model changed since the last build of these models: dbt not run.")
         return
-    # dbt runs as a subprocess and finds the warehouse through its profile's env_var.
+    adding = per_submission(builds, complete, subset) and not config.rebuild
+    # dbt runs as a subprocess and finds the warehouse and the mode through its profile's and models' env_var.
     os.environ["VIGIE_WAREHOUSE"] = str(settings.warehouse_path)
-    invocation = dbt.cli(["build"], context=context)
+    os.environ[PER_SUBMISSION] = "true" if adding else "false"
+    if adding:
+        context.log.info("Models built per submission: only the submissions accepted since they were built are added.")
+    try:
+        invocation = dbt.cli(["build"], context=context)
+    finally:
+        del os.environ[PER_SUBMISSION]  # read as dbt starts; a later dbt (the analysts' copy) compiles whole builds
     events = []
     try:
         for event in invocation.stream():

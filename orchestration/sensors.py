@@ -15,9 +15,10 @@ from orchestration.partitions import year_region_key, yearly_partitions
 from orchestration.resources import VigieResource
 from vigie.landing import pending_signature, strays
 
-# A participant waits for both: the landing sensor only looks at the file system, the report sensor opens the warehouse.
+# A participant waits for both, and the daemon evaluates sensors every 5 s at most. The report sensor opens the
+# warehouse read-only for a few milliseconds: a writer that meets it waits a second (warehouse.connect).
 LANDING_INTERVAL_SECONDS = 5
-REPORTS_INTERVAL_SECONDS = 10
+REPORTS_INTERVAL_SECONDS = 5
 # Datasets whose key is participant|year (an establishment or a laboratory) and that its report shows; the IAS
 # reports of an establishment are shown to its region's CPias.
 REPORTED_DATASETS = ("spares_activity", "spares_consumption", "isolates", "spiadi_bacteremia", "spiadi_exposure",

@@ -115,9 +115,10 @@ def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[list], re
         con.unregister("inserted_rows")
 
 
-def last_dbt_build(con: duckdb.DuckDBPyConnection) -> str | None:
-    rows = con.execute("SELECT signature FROM quality.dbt_builds ORDER BY built_at DESC LIMIT 1").fetchall()
-    return rows[0][0] if rows else None
+def dbt_builds(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The signatures of the builds that passed, newest first."""
+    return [signature for (signature,) in
+            con.execute("SELECT signature FROM quality.dbt_builds ORDER BY built_at DESC").fetchall()]
 
 
 def record_dbt_build(con: duckdb.DuckDBPyConnection, signature: str) -> None:

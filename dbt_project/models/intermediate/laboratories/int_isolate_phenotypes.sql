@@ -1,11 +1,11 @@
-{{ config(materialized='table') }}  -- read by several models: computed once
+{{ config(**per_submission_config('isolates')) }}  -- read by several models: computed once, per submission
 -- For each diagnostic isolate and each resistance phenotype that applies to its organism (phenotype_organisms),
 -- whether it was tested and whether it is positive, by the rule of the resistance_phenotypes seed:
 -- any_resistant (R to one of the antibiotics, among isolates tested for at least one), first_tested_resistant
 -- (the first antibiotic of the list that was tested decides: cefoxitin prevails over oxacillin), esbl_positive
 -- and carbapenemase_positive (tested when the laboratory gave a result).
 with isolates as (
-    select * from {{ ref('int_isolates') }} where organism_known and not is_screening
+    select * from {{ pending_submission_rows(ref('int_isolates'), 'isolates') }} where organism_known and not is_screening
 ),
 
 definitions as (
@@ -38,7 +38,7 @@ tested as (
     from (select *, unnest(antibiotic_list) as antibiotic from applicable) as wanted
     inner join (
         -- the results that some phenotype reads, before the join
-        select * from {{ ref('int_isolate_tests') }}
+        select * from {{ pending_submission_rows(ref('int_isolate_tests'), 'isolates') }}
         where antibiotic in (select unnest(antibiotic_list) from definitions)
     ) as tests
         on tests.source_id = wanted.source_id and tests.year = wanted.year
@@ -50,6 +50,8 @@ select
     applicable.source_id,
     applicable.year,
     applicable.isolate_id,
+    isolates.submission_id,
+    isolates.submission_key,
     applicable.phenotype,
     case applicable.rule
         when 'any_resistant' then tested.any_resistant is not null
@@ -65,3 +67,5 @@ select
     end as is_positive
 from applicable
 left join tested using (source_id, year, isolate_id, phenotype)
+-- the submission last: carried through the joins above, it would make them spill
+inner join isolates using (source_id, year, isolate_id)

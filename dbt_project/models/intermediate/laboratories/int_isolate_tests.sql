@@ -4,6 +4,8 @@ select
     tests.source_id,
     tests.surveillance_year as year,
     tests.isolate_id,
+    tests.submission_id,
+    tests.submission_key,
     tests.antibiotic,
     tests.sir
 from {{ ref('stg_isolates') }} as tests

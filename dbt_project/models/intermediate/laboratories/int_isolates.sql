@@ -1,11 +1,11 @@
-{{ config(materialized='table') }}  -- read by several models: computed once
+{{ config(**per_submission_config('isolates')) }}  -- read by several models: computed once, per submission
 -- One row per isolate: an isolate is identified by its source, the year of its sample (laboratories restart their
 -- numbering each year) and its number. Its rows agree on patient, date, specimen, organism, setting, sector and
 -- department (validation rejects them otherwise); for ESBL and carbapenemase, a positive result on any row wins
 -- over NEG. The organism is resolved from whatever the laboratory wrote (code, name, alias, abbreviation,
 -- subspecies); an unknown organism is kept, flagged, and reaches no mart.
 with rows as (
-    select * from {{ ref('stg_isolates') }}
+    select * from {{ pending_submission_rows(ref('stg_isolates'), 'isolates') }}
 ),
 
 names as (
@@ -21,6 +21,8 @@ isolates as (
         source_id,
         surveillance_year as year,
         isolate_id,
+        any_value(submission_id) as submission_id,
+        any_value(submission_key) as submission_key,
         any_value(setting) as setting,
         any_value(patient_id) as patient_id,
         any_value(sex) as sex,

@@ -18,5 +18,6 @@ select
     carbapenemase,
     _year as surveillance_year,
     _submission_id as submission_id,
+    _key as submission_key,
     _line as source_line
 from {{ current_rows('isolates') }}
