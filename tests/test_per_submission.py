@@ -11,7 +11,7 @@ import pytest
 
 from assets.dbt import per_submission, subset_signature
 
-MODELS = ("int_isolates", "int_first_isolates", "int_isolate_phenotypes")
+MODELS = ("int_isolates", "int_first_isolates", "int_isolate_phenotypes", "int_community_urinary_first_isolates")
 HEADER = ("source_id;setting;isolate_id;patient_id;sex;age;sample_date;specimen;sector;department;organism;"
           "antibiotic;sir;mic;esbl;carbapenemase\n")
 A, B = "310781406", "LAB00001"
@@ -82,6 +82,7 @@ def test_a_correction_recomputes_its_pairs_only_and_equals_a_whole_build(setting
     _dbt_build(settings, tmp_path, adding=False)
     assert _snapshot(query) == added
     assert query("SELECT count(*) FROM intermediate.int_isolate_phenotypes")[0][0] > 0
+    assert query("SELECT source_id, isolate_id FROM intermediate.int_community_urinary_first_isolates") == [(B, "C1")]
 
 
 def _signature(data: str, project: str, *models: str) -> str:

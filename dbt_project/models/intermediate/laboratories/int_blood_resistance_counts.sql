@@ -1,3 +1,4 @@
+{{ config(materialized='table') }}  -- read by its test and by bloodstream_resistance: computed once
 -- First blood isolate per source, patient, species and year (the first-isolate rule, among blood cultures only, as
 -- EARS-Net counts bloodstream infections), then, per phenotype and heading (the organism scope of
 -- phenotype_organisms and, for a group, each species: the headings of resistance_phenotype_rates), year and area

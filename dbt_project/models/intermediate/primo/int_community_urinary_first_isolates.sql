@@ -1,7 +1,8 @@
+{{ config(**per_submission_config('isolates')) }}  -- read by three marts and its tests: computed once, per submission
 -- PRIMO: first urinary isolates of community and nursing-home patients, by the first-isolate rule of SPARES, with
 -- the patient's age group and the region of the patient's département.
 with urinary as (
-    select * from {{ ref('int_isolates') }}
+    select * from {{ pending_submission_rows(ref('int_isolates'), 'isolates') }}
     where organism_known and specimen = 'URINE' and setting in ('COMM', 'EHPAD')
 ),
 
