@@ -69,7 +69,7 @@ def vigie_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, vig
     with warehouse.connect(settings.warehouse_path) as con:
         complete, builds = build_signature(con), warehouse.dbt_builds(con)
     subset = subset_signature(complete, context.selected_asset_keys) if context.is_subset else None
-    if up_to_date(next(iter(builds), None), complete, subset) and not config.rebuild:
+    if up_to_date(builds[0] if builds else None, complete, subset) and not config.rebuild:
         context.log.info("No accepted data, seed or model changed since the last build of these models: dbt not run.")
         return
     adding = per_submission(builds, complete, subset) and not config.rebuild

@@ -1,9 +1,9 @@
 {# Models built per submission: each row of such a model comes from the rows of one current (submission, key) pair
-   of one dataset, plus seeds, and keeps that pair in its submission_id and submission_key columns. A build that
-   files landing trigger (VIGIE_DBT_PER_SUBMISSION=true, set only when the project is the one the last build used)
-   deletes the rows of pairs a later submission superseded, then adds those of the current pairs the model does not
-   hold yet: a laboratory's corrected file recomputes that laboratory's year, not the nation's history. Every other
-   build recomputes the whole model. A build stopped between the two steps is completed by the next one. #}
+   of one dataset, plus seeds, and keeps that pair in its submission_id and submission_key columns. A build of the
+   models a landed file selects (VIGIE_DBT_PER_SUBMISSION=true, set by assets/dbt.per_submission when every build
+   since the last complete one used this project) deletes the rows of the pairs a later submission superseded, then
+   adds those of the current pairs the model does not hold yet, in one transaction: a laboratory's corrected file
+   recomputes that laboratory's year, not the nation's history. Every other build recomputes the whole model. #}
 
 {% macro per_submission_config(dataset) -%}
     {{ return({'materialized': 'incremental', 'incremental_strategy': 'append',
