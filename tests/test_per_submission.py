@@ -9,7 +9,8 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from assets.dbt import per_submission, subset_signature
+from assets.dbt import PER_SUBMISSION, per_submission, subset_signature
+from vigie.settings import DBT_PROJECT_DIR
 
 MODELS = ("int_isolates", "int_first_isolates", "int_isolate_phenotypes", "int_community_urinary_first_isolates")
 HEADER = ("source_id;setting;isolate_id;patient_id;sex;age;sample_date;specimen;sector;department;organism;"
@@ -35,13 +36,12 @@ A_2024_CORRECTED = HEADER + (_rows(A, "Y1", "P1", "2024-02-01", "SCREEN", [("AMX
 
 
 def _dbt_build(settings, tmp_path: Path, adding: bool) -> None:
-    project = Path(__file__).resolve().parents[1] / "dbt_project"
-    env = {**os.environ, "VIGIE_WAREHOUSE": str(settings.warehouse_path),
-           "VIGIE_DBT_PER_SUBMISSION": "true" if adding else "false"}
+    env = {**os.environ, "VIGIE_WAREHOUSE": str(settings.warehouse_path), PER_SUBMISSION: "true" if adding else "false"}
     selection = [f"+{model}" for model in MODELS]
     subprocess.run([str(Path(sys.executable).with_name("dbt")), "build", "--quiet", "--select", *selection,
-                    "--exclude", "test_type:unit", "--indirect-selection", "cautious", "--target-path", str(tmp_path / "target"),
-                    "--profiles-dir", str(project)], cwd=project, env=env, check=True)
+                    "--exclude", "test_type:unit", "--indirect-selection", "cautious",
+                    "--target-path", str(tmp_path / "target"), "--profiles-dir", str(DBT_PROJECT_DIR)],
+                   cwd=DBT_PROJECT_DIR, env=env, check=True)
 
 
 def _snapshot(query) -> dict[str, list]:

@@ -30,8 +30,6 @@
             where current_keys.submission_id = held.submission_id
                 and current_keys.submission_key = held.submission_key
         )
-    {%- else -%}
-        select 'full build: nothing to delete'
     {%- endif -%}
 {%- endmacro %}
 
