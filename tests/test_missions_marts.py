@@ -302,14 +302,15 @@ def test_every_participant_gets_its_report(marts):
                      "LAB00001": "laboratory", "76": "region", "11": "region", "94": "region", "01": "region"}
     assert sorted(p for p, _ in summary.written) == sorted(p for p, kind in kinds.items() if kind != "region")
 
-    def page(participant):
-        return (settings.reports_dir / participant / "2024" / f"rapport_{participant}_2024.html").read_text(encoding="utf-8")
+    def page(participant, folder="reports", stem="rapport"):
+        return (settings.outputs_dir / folder / participant / "2024" / f"{stem}_{participant}_2024.html").read_text(
+            encoding="utf-8")
 
     hospital = page(A)
     assert "Bactériémies associées aux dispositifs invasifs" in hospital and "Prothèse de hanche" in hospital
     assert "1,20" in hospital, "A's SIR for hip prosthesis"
     assert "Hygiène des mains" in hospital and "ICSHA" in hospital
-    laboratory = page("LAB00001")
+    laboratory = page("LAB00001", "laboratory_reports", "rapport_primo")
     assert "Céfotaxime" in laboratory and "50,0" in laboratory, "3 of its 6 urinary E. coli resist cefotaxime"
     assert "aucune (moins de laboratoires" in laboratory, "one laboratory: no area figure can be shown"
 

@@ -144,6 +144,16 @@ def test_a_report_is_rewritten_only_when_the_code_that_shapes_its_kind_changes()
     assert not {"activity.py", "feedback.py", "writer.py"} & (establishment | laboratory | regional)
 
 
+def test_each_kind_of_report_has_its_own_folder_and_file_names():
+    """A hospital whose laboratory also sends community isolates gets an establishment's report and a laboratory's:
+    sharing a folder, each publication replaced the other (147 hospitals of a national year kept only one)."""
+    from vigie.reports.kinds import PARTICIPANT_REPORT_KINDS, REGIONAL_OUTPUT
+
+    kinds = [*PARTICIPANT_REPORT_KINDS, REGIONAL_OUTPUT]
+    assert len({kind.folder for kind in kinds}) == len(kinds)
+    assert len({kind.stem for kind in kinds}) == len(kinds)
+
+
 def test_concurrent_publications_of_the_same_report_neither_fail_nor_mix(tmp_path):
     """A sensor's run and a schedule's run publishing the same report at the same moment: without a lock, the second
     clears the first's half-written version. Each publisher here writes slowly, in its own thread."""

@@ -63,7 +63,7 @@ class Settings:
 
     @property
     def reports_dir(self) -> Path:
-        """The yearly reports of each participant."""
+        """The yearly reports of each establishment (each kind of report has its folder: vigie/reports/kinds.py)."""
         return self.outputs_dir / "reports"
 
     @property

@@ -3,6 +3,8 @@
 import datetime as dt
 
 from vigie import landing, protocol as p, warehouse
+from vigie.reports.activity import FEEDBACK_KINDS
+from vigie.reports.kinds import PARTICIPANT_REPORT_KINDS
 from vigie.settings import Settings
 
 STATUS_FR = {"accepted": "acceptés", "accepted_with_warnings": "acceptés avec avertissements",
@@ -35,8 +37,8 @@ def summary_text(settings: Settings, since: dt.datetime) -> str:
     lines += [
         f"Entrepôt DuckDB : {settings.warehouse_path}",
         f"Accusés de réception des envois : {settings.receipts_dir}",
-        f"Rapports des participants : {_published(settings.reports_dir)} (participant × année) dans "
-        f"{settings.reports_dir}",
+        *(f"Rapports des participants ({FEEDBACK_KINDS[kind.participant_kind].lower()}) : {_published(settings.outputs_dir / kind.folder)} "
+          f"(participant × année) dans {settings.outputs_dir / kind.folder}" for kind in PARTICIPANT_REPORT_KINDS),
         f"Sorties régionales : {_published(settings.outputs_dir / 'regional')} (région × année), rapports "
         f"d'activité : {_published(settings.outputs_dir / 'activity', '*')} dans {settings.outputs_dir}",
         f"Copie des analystes (DuckDB 1.4+, Parquet, documentation) : {settings.analysts_dir / 'current'}",

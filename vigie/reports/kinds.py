@@ -13,7 +13,10 @@ from vigie.reports.spicmi import SPICMI
 PARTICIPANT_REPORT_KINDS = [
     ReportKind("establishment", "Surveillance {year} : rapport de votre établissement", [SPARES, SPIADI, SPICMI, MATIS],
                peer_methods),
-    ReportKind("laboratory", "Surveillance PRIMO {year} : rapport de votre laboratoire", [PRIMO]),
+    # A hospital whose laboratory also sends community isolates is both: its two reports never share a folder or a
+    # file name.
+    ReportKind("laboratory", "Surveillance PRIMO {year} : rapport de votre laboratoire", [PRIMO],
+               folder="laboratory_reports", stem="rapport_primo"),
 ]
 # The regional output: the edition of the region's CPias and ARS names establishments; the public one, published
 # beyond the region, does not, and masks its small counts.
