@@ -15,10 +15,12 @@ from orchestration.partitions import year_region_key, yearly_partitions
 from orchestration.resources import VigieResource
 from vigie.landing import pending_signature, strays
 
-# A participant waits for both, and the daemon evaluates sensors every 5 s at most. The report sensor opens the
-# warehouse read-only for a few milliseconds: a writer that meets it waits a second (warehouse.connect).
-LANDING_INTERVAL_SECONDS = 5
-REPORTS_INTERVAL_SECONDS = 5
+# A participant waits for both. The daemon's loop evaluates sensors every 5 s (MIN_INTERVAL_LOOP_TIME), and skips a
+# sensor whose last tick began less than its minimum interval ago: with 5 s, a few milliseconds of jitter skipped
+# every other loop (ticks 10 s apart), hence 1 s, so that both are evaluated at each loop. The report sensor opens
+# the warehouse read-only for a few milliseconds: a writer that meets it waits a second (warehouse.connect).
+LANDING_INTERVAL_SECONDS = 1
+REPORTS_INTERVAL_SECONDS = 1
 # Datasets whose key is participant|year (an establishment or a laboratory) and that its report shows; the IAS
 # reports of an establishment are shown to its region's CPias.
 REPORTED_DATASETS = ("spares_activity", "spares_consumption", "isolates", "spiadi_bacteremia", "spiadi_exposure",
