@@ -12,7 +12,9 @@ import pytest
 from assets.dbt import PER_SUBMISSION, per_submission, subset_signature
 from vigie.settings import DBT_PROJECT_DIR
 
-MODELS = ("int_isolates", "int_first_isolates", "int_isolate_phenotypes", "int_community_urinary_first_isolates")
+MODELS = ("int_isolates", "int_first_isolates", "int_isolate_phenotypes", "int_community_urinary_first_isolates",
+          "int_resistance_counts", "int_phenotype_counts", "int_community_resistance_counts",
+          "int_community_phenotype_counts")
 HEADER = ("source_id;setting;isolate_id;patient_id;sex;age;sample_date;specimen;sector;department;organism;"
           "antibiotic;sir;mic;esbl;carbapenemase\n")
 A, B = "310781406", "LAB00001"
@@ -75,6 +77,11 @@ def test_a_correction_recomputes_its_pairs_only_and_equals_a_whole_build(setting
                  [A]) == [(0,)]
     assert sorted(query("SELECT isolate_id FROM intermediate.int_first_isolates WHERE source_id = ? AND year = 2023",
                         [A])) == [("X1",), ("X2",)], "A|2023 stays current from A's first file"
+    # A|2023: X1 (AMX R, CTX S) and X2 (both S), first isolates of two patients.
+    assert sorted(query("SELECT year, antibiotic, n_tested, n_resistant FROM intermediate.int_resistance_counts "
+                        "WHERE source_id = ?", [A])) == [(2023, "AMX", 2, 1), (2023, "CTX", 2, 0)]
+    assert query("SELECT source_id, antibiotic, n_tested, n_resistant FROM intermediate.int_community_resistance_counts "
+                 "ORDER BY antibiotic") == [(B, "AMX", 1, 1), (B, "CTX", 1, 0)]
 
     with duckdb.connect(str(settings.warehouse_path)) as con:
         con.execute("UPDATE intermediate.int_isolates SET age = 60 WHERE source_id = ?", [B])

@@ -48,3 +48,18 @@
         {{ relation }}
     {%- endif -%}
 {%- endmacro %}
+
+{# `relation`'s rows of the pairs found in `pairs` (a model's pending rows) when built per submission. A pair that
+   gives a model no row (a hospital's, for the community models) stays pending at every build: reading `relation`
+   for all pending pairs would read most of it. #}
+{% macro rows_of_pairs(relation, pairs) -%}
+    {%- if built_per_submission() -%}
+        (
+            select * from {{ relation }}
+            semi join (select distinct submission_id, submission_key from {{ pairs }}) as pairs
+                using (submission_id, submission_key)
+        )
+    {%- else -%}
+        {{ relation }}
+    {%- endif -%}
+{%- endmacro %}

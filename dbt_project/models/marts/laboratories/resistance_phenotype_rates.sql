@@ -2,24 +2,9 @@
 -- carbapenem-R, ESBL and CPE among Enterobacterales and per species; VRE among E. faecium; per year, level and
 -- setting, with Wilson 95 % intervals. Among isolates tested: for at least one antibiotic of the phenotype, or with
 -- an ESBL / carbapenemase result.
-with first_isolates as (
-    select first_isolates.source_id, first_isolates.year, first_isolates.isolate_id, first_isolates.setting,
-           first_isolates.organism, first_isolates.organism_group, geography.region_code
-    from {{ ref('int_first_isolates') }} as first_isolates
-    left join {{ ref('int_isolate_geography') }} as geography using (source_id, year, isolate_id)
-),
-
-headings as (
-    {{ phenotype_headings('first_isolates') }}
-),
-
-results as (
-    -- counted per source and cell first: the fan-out then copies counts, not every isolate
-    select
-        year, setting, source_id, region_code, phenotype, heading,
-        count(*) as n_tested, count(*) filter (where is_positive) as n_resistant
-    from headings
-    group by all
+with results as (
+    -- counted per submission and cell (int_phenotype_counts): the fan-out then copies counts, not every isolate
+    {{ with_region_code(ref('int_phenotype_counts')) }}
 ),
 
 levels as (

@@ -2,21 +2,8 @@
 -- year, level, setting, organism and antibiotic. Results on fewer tested isolates than the disclosure threshold
 -- (30, CLSI M39) are flagged.
 with results as (
-    -- counted per source and cell first: the fan-out then copies counts, not every result
-    select
-        first_isolates.year,
-        first_isolates.setting,
-        first_isolates.source_id,
-        geography.region_code,
-        first_isolates.organism,
-        tests.antibiotic,
-        count(*) as n_tested,
-        count(*) filter (where tests.sir = 'R') as n_resistant,
-        count(*) filter (where tests.sir in ('I', 'R')) as n_intermediate_or_resistant
-    from {{ ref('int_first_isolates') }} as first_isolates
-    inner join {{ ref('int_isolate_tests') }} as tests using (source_id, year, isolate_id)
-    left join {{ ref('int_isolate_geography') }} as geography using (source_id, year, isolate_id)
-    group by all
+    -- counted per submission and cell (int_resistance_counts): the fan-out then copies counts, not every result
+    {{ with_region_code(ref('int_resistance_counts')) }}
 ),
 
 levels as (

@@ -2,14 +2,8 @@
 -- region, the patient's département), setting, age group and sex (ALL included), organism and antibiotic, with
 -- Wilson 95 % intervals; small counts flagged (disclosure_thresholds).
 with results as (
-    -- counted per laboratory and cell first: the cube then adds up counts, not every result
-    select
-        isolates.year, isolates.setting, isolates.age_group, isolates.sex, isolates.department, isolates.region_code,
-        isolates.source_id, isolates.organism, tests.antibiotic,
-        count(*) as n_tested, count(*) filter (where tests.sir = 'R') as n_resistant
-    from {{ ref('int_community_urinary_first_isolates') }} as isolates
-    inner join {{ ref('int_isolate_tests') }} as tests using (source_id, year, isolate_id)
-    group by all
+    -- counted per submission and cell (int_community_resistance_counts): the cube then adds up counts
+    select * from {{ ref('int_community_resistance_counts') }}
 ),
 
 counts as (

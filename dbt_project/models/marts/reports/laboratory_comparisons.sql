@@ -3,14 +3,13 @@
 -- enough laboratories to be shown (disclosure_thresholds), and the nation; its previous year. Disclosure-controlled.
 with own as (
     select
-        isolates.source_id, isolates.year, isolates.setting, isolates.organism, tests.antibiotic,
-        count(*) as n_tested,
-        count(*) filter (where tests.sir = 'R') as n_resistant
-    from {{ ref('int_community_urinary_first_isolates') }} as isolates
-    inner join {{ ref('int_isolate_tests') }} as tests using (source_id, year, isolate_id)
+        counts.source_id, counts.year, counts.setting, counts.organism, counts.antibiotic,
+        sum(counts.n_tested)::bigint as n_tested,
+        sum(counts.n_resistant)::bigint as n_resistant
+    from {{ ref('int_community_resistance_counts') }} as counts
     inner join {{ ref('key_resistances') }} as shown
-        on shown.participant_kind = 'laboratory' and shown.organism = isolates.organism
-        and shown.antibiotic = tests.antibiotic
+        on shown.participant_kind = 'laboratory' and shown.organism = counts.organism
+        and shown.antibiotic = counts.antibiotic
     group by all
 ),
 
