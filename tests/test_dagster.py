@@ -174,6 +174,20 @@ def test_a_build_that_passed_leaves_its_parse_state_and_no_folder(pipeline):
     assert not list(target.glob(f"vigie_dbt_models-{pipeline['first'].run_id[:7]}-*"))
 
 
+def test_the_dbt_resource_knows_the_version_of_the_dbt_it_runs_without_running_it():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from orchestration.resources import build_resources
+
+    dbt = build_resources()["dbt"]
+    printed = subprocess.run([str(Path(sys.executable).with_name("dbt")), "--version"], capture_output=True,
+                             text=True, check=True).stdout
+    assert f"installed: {dbt._cli_version}" in printed, "dagster-dbt reads the version to choose how to call dbt"
+    assert dbt._initialize_dbt_core_adapter(["build"]) is None
+
+
 def test_second_run_changes_nothing(pipeline):
     assert pipeline["second"].success
     assert pipeline["after_second"] == pipeline["snapshot"]
