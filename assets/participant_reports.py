@@ -1,4 +1,5 @@
-"""The yearly report of each participant, in French (HTML, PDF, XLSX), under outputs/<kind's folder>/<participant>/<year>/."""
+"""The yearly report of each participant, in French (HTML, PDF, XLSX), under
+outputs/<kind's folder>/<participant>/<year>/."""
 
 import dagster as dg
 from dagster_dbt import get_asset_key_for_model

@@ -1,4 +1,4 @@
-{{ config(**per_submission_config('isolates')) }}  -- resistance_phenotype_rates adds these up: a landed file recounts its own
+{{ config(**per_submission_config('isolates')) }}  -- resistance_phenotype_rates adds these up
 -- The first isolates of each submission tested for each phenotype, and those positive, per year, setting, source,
 -- phenotype and heading (macro phenotype_headings), and outside hospitals per patient's département (where they
 -- count: macro with_region_code).

@@ -1,4 +1,4 @@
-{{ config(**per_submission_config('isolates')) }}  -- community_phenotype_rates adds these up: a landed file recounts its own
+{{ config(**per_submission_config('isolates')) }}  -- community_phenotype_rates adds these up
 -- Each submission's urinary first isolates in the community and in nursing homes tested for each phenotype, and
 -- those positive, per year, setting, age group, sex, patient's département and region, laboratory, phenotype and
 -- heading (macro phenotype_headings).
